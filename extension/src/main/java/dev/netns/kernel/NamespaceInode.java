@@ -1,0 +1,39 @@
+package dev.netns.kernel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Identifies network namespaces by inode number, as {@code /proc/<pid>/task/<tid>/ns/net} links
+ * show them ({@code net:[4026531840]}).
+ */
+public final class NamespaceInode {
+  private static final Path THREAD_SELF = Path.of("/proc/thread-self/ns/net");
+
+  private NamespaceInode() {}
+
+  /** The inode of the calling thread's network namespace (not the process's main thread's). */
+  public static long ofCurrentThread() {
+    return of(THREAD_SELF);
+  }
+
+  /** The inode of the namespace a {@code ns/net} link points at. */
+  public static long of(Path nsLink) {
+    try {
+      return parse(Files.readSymbolicLink(nsLink).toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + nsLink, e);
+    }
+  }
+
+  static long parse(String target) {
+    int open = target.indexOf('[');
+    int close = target.indexOf(']');
+    if (!target.startsWith("net:") || open < 0 || close < open) {
+      throw new IllegalArgumentException("not a network namespace link: " + target);
+    }
+    return Long.parseLong(target.substring(open + 1, close));
+  }
+}

@@ -1,0 +1,258 @@
+package dev.netns.kernel;
+
+import dev.netns.nativeaccess.Errno;
+import dev.netns.nativeaccess.KernelException;
+import dev.netns.nativeaccess.LibC;
+import dev.netns.netlink.MessageWriter;
+import dev.netns.netlink.Netlink;
+import dev.netns.netlink.NetlinkError;
+import dev.netns.netlink.NetlinkFormatException;
+import dev.netns.netlink.NetlinkMessage;
+import dev.netns.netlink.Request;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An rtnetlink socket bound to the namespace of the thread that opened it.
+ *
+ * <p>Once open it configures that namespace whatever thread uses it. Requests are checked: each
+ * reply must come from the kernel, carry a sequence number the socket is waiting for, and errors
+ * become {@link KernelException} with the request's description and the kernel's extended-ack text.
+ * Several requests can be sent in one datagram ({@link #executeAll}); the kernel answers each
+ * separately. Safe for use by several threads; requests on one socket are serialized.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+  private static final int RECEIVE_BUFFER = 1 << 16;
+  private static final int BATCH_BYTES = 1 << 15;
+  private static final int RECEIVE_TIMEOUT_SECONDS = 30;
+  private static final int DUMP_ATTEMPTS = 5;
+
+  private final LibC libc;
+  private final int fd;
+  private final int portId;
+  private final byte[] receiveBuffer = new byte[RECEIVE_BUFFER];
+  private final byte[] sender = new byte[12];
+  private int nextSeq = 1;
+  private boolean closed;
+
+  private NetlinkSocket(LibC libc, int fd, int portId) {
+    this.libc = libc;
+    this.fd = fd;
+    this.portId = portId;
+  }
+
+  /** Opens a socket in the calling thread's network namespace. */
+  public static NetlinkSocket open(LibC libc) {
+    int fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Netlink.NETLINK_ROUTE);
+    try {
+      libc.setsockopt(fd, Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1);
+      libc.setsockopt(fd, Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1);
+      libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval(RECEIVE_TIMEOUT_SECONDS));
+      libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, 1 << 20);
+      libc.bind(fd, sockaddrNl(0));
+      ByteBuffer name = ByteBuffer.wrap(libc.getsockname(fd, 12)).order(ByteOrder.nativeOrder());
+      return new NetlinkSocket(libc, fd, name.getInt(4));
+    } catch (RuntimeException e) {
+      libc.close(fd);
+      throw e;
+    }
+  }
+
+  /** Sends one request and waits for its ACK. */
+  public void execute(Request request) {
+    executeAll(List.of(request));
+  }
+
+  /**
+   * Sends the requests batched into as few datagrams as fit, and waits for every ACK. All requests
+   * are answered even if one fails; the first failure is thrown after all answers are read, with
+   * later ones suppressed.
+   */
+  public synchronized void executeAll(List<Request> requests) {
+    ensureOpen();
+    int index = 0;
+    KernelException failure = null;
+    while (index < requests.size()) {
+      MessageWriter writer = new MessageWriter();
+      Map<Integer, Request> pending = new HashMap<>();
+      do {
+        Request request = requests.get(index++);
+        int seq = nextSeq++;
+        request.writeTo(writer, seq);
+        pending.put(seq, request);
+      } while (index < requests.size() && writer.size() < BATCH_BYTES);
+      send(writer.toByteArray(), requests.get(index - 1));
+      while (!pending.isEmpty()) {
+        for (NetlinkMessage message : receive()) {
+          if (message.type() != Netlink.NLMSG_ERROR) {
+            continue; // not an answer to a request (for example an echo); nothing waits for it
+          }
+          NetlinkError error = NetlinkError.decode(message);
+          Request request = pending.remove(error.requestSeq());
+          if (request == null || error.isAck()) {
+            continue;
+          }
+          KernelException e = kernelError(request, error);
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Sends a dump request and returns every reply message. A dump the kernel marks as interrupted
+   * (the table changed meanwhile) is repeated.
+   */
+  public synchronized List<NetlinkMessage> dump(Request request) {
+    ensureOpen();
+    for (int attempt = 1; ; attempt++) {
+      int seq = nextSeq++;
+      send(request.encode(seq), request);
+      List<NetlinkMessage> replies = new ArrayList<>();
+      boolean interrupted = false;
+      boolean done = false;
+      while (!done) {
+        for (NetlinkMessage message : receive()) {
+          if (message.seq() != seq) {
+            continue;
+          }
+          if ((message.flags() & Netlink.NLM_F_DUMP_INTR) != 0) {
+            interrupted = true;
+          }
+          if (message.type() == Netlink.NLMSG_DONE) {
+            done = true;
+          } else if (message.type() == Netlink.NLMSG_ERROR) {
+            NetlinkError error = NetlinkError.decode(message);
+            if (!error.isAck()) {
+              throw kernelError(request, error);
+            }
+            done = true;
+          } else {
+            replies.add(message);
+          }
+        }
+      }
+      if (!interrupted) {
+        return replies;
+      }
+      if (attempt == DUMP_ATTEMPTS) {
+        throw libc.failure(
+            request.description() + " (interrupted " + attempt + " times)", Errno.EINTR, null);
+      }
+    }
+  }
+
+  /**
+   * Sends one request that the kernel answers with a single message (a {@code RTM_GETLINK} by name,
+   * for example) and returns that message.
+   */
+  public synchronized NetlinkMessage get(Request request) {
+    ensureOpen();
+    int seq = nextSeq++;
+    send(request.encode(seq), request);
+    while (true) {
+      for (NetlinkMessage message : receive()) {
+        if (message.seq() != seq) {
+          continue;
+        }
+        if (message.type() == Netlink.NLMSG_ERROR) {
+          throw kernelError(request, NetlinkError.decode(message));
+        }
+        return message;
+      }
+    }
+  }
+
+  /** The port id the kernel gave this socket. */
+  public int portId() {
+    return portId;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      libc.close(fd);
+    }
+  }
+
+  private void send(byte[] bytes, Request request) {
+    int sent = libc.send(fd, bytes, bytes.length, 0);
+    if (sent != bytes.length) {
+      throw libc.failure(
+          request.description() + " (sent " + sent + " of " + bytes.length + " bytes)",
+          Errno.EIO,
+          null);
+    }
+  }
+
+  private List<NetlinkMessage> receive() {
+    while (true) {
+      int length;
+      try {
+        length = libc.recvfrom(fd, receiveBuffer, LibC.MSG_TRUNC, sender);
+      } catch (KernelException e) {
+        if (e.errno() == Errno.EINTR) {
+          continue;
+        }
+        if (e.errno() == Errno.EAGAIN) {
+          throw libc.failure(
+              "recvfrom(netlink): no answer from the kernel in " + RECEIVE_TIMEOUT_SECONDS + " s",
+              Errno.ETIMEDOUT,
+              null);
+        }
+        throw e;
+      }
+      if (length > receiveBuffer.length) {
+        throw new NetlinkFormatException(
+            "netlink datagram of " + length + " bytes exceeds the " + RECEIVE_BUFFER + " buffer");
+      }
+      int senderPort = ByteBuffer.wrap(sender).order(ByteOrder.nativeOrder()).getInt(4);
+      if (senderPort != 0) {
+        continue; // only the kernel may answer
+      }
+      List<NetlinkMessage> messages = NetlinkMessage.parseAll(receiveBuffer, length);
+      messages.removeIf(m -> m.pid() != portId && m.pid() != 0);
+      return messages;
+    }
+  }
+
+  private KernelException kernelError(Request request, NetlinkError error) {
+    return libc.failure(request.description(), error.errno(), error.extAck());
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("netlink socket is closed");
+    }
+  }
+
+  private static byte[] sockaddrNl(int pid) {
+    return ByteBuffer.allocate(12)
+        .order(ByteOrder.nativeOrder())
+        .putShort((short) LibC.AF_NETLINK)
+        .putShort((short) 0)
+        .putInt(pid)
+        .putInt(0)
+        .array();
+  }
+
+  private static byte[] timeval(int seconds) {
+    return ByteBuffer.allocate(16)
+        .order(ByteOrder.nativeOrder())
+        .putLong(seconds)
+        .putLong(0)
+        .array();
+  }
+}

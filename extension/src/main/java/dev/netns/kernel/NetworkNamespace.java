@@ -1,0 +1,407 @@
+package dev.netns.kernel;
+
+import dev.netns.nativeaccess.LibC;
+import dev.netns.netlink.LinkRequests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Linux network namespace held open by a file descriptor, with a netlink socket inside it.
+ *
+ * <p>A namespace costs no thread until code runs inside it: {@link #call} starts one platform
+ * thread on first use, which enters the namespace once and then serves tasks, checking before each
+ * one that it is still where it should be. An anonymous namespace made by {@link #create} lives
+ * until {@link #close} (or until the JVM dies, since only this process's descriptors hold it), and
+ * takes every device inside it along when it goes.
+ *
+ * <pre>{@code
+ * try (NetworkNamespace blue = NetworkNamespace.create("blue")) {
+ *   List<LinkInfo> links = Inspection.links(blue);         // just "lo", up
+ *   String where = blue.call(() -> Files.readString(Path.of("/proc/sys/kernel/hostname")));
+ * }
+ * }</pre>
+ */
+public final class NetworkNamespace implements AutoCloseable {
+  private static final String NS_SELF = "/proc/thread-self/ns/net";
+  private static final int LOOPBACK_INDEX = 1;
+
+  private final LibC libc;
+  private final String name;
+  private final int fd;
+  private final long inode;
+  private final NetlinkSocket netlink;
+  private final boolean created;
+  private final AtomicInteger threadNumber = new AtomicInteger();
+  private final Set<Thread> startedThreads = ConcurrentHashMap.newKeySet();
+  private ThreadPoolExecutor thread;
+  private Thread serviceThread;
+  private volatile boolean closed;
+
+  private NetworkNamespace(
+      LibC libc, String name, int fd, long inode, NetlinkSocket netlink, boolean created) {
+    this.libc = libc;
+    this.name = name;
+    this.fd = fd;
+    this.inode = inode;
+    this.netlink = netlink;
+    this.created = created;
+  }
+
+  /** Creates a new anonymous network namespace with loopback up. */
+  public static NetworkNamespace create(String name) {
+    return createAll(List.of(name)).get(0);
+  }
+
+  /**
+   * Creates several namespaces in one trip to the factory thread. If one fails, those already made
+   * are closed before the failure is thrown.
+   */
+  public static List<NetworkNamespace> createAll(List<String> names) {
+    LibC libc = LibC.instance();
+    List<NetworkNamespace> made =
+        NamespaceFactory.call(
+            () -> {
+              List<NetworkNamespace> namespaces = new ArrayList<>();
+              try {
+                for (String name : names) {
+                  namespaces.add(
+                      NamespaceFactory.visit(
+                          libc,
+                          () -> libc.unshare(LibC.CLONE_NEWNET),
+                          () -> {
+                            disableDuplicateAddressDetection();
+                            return adoptCurrent(libc, name, true);
+                          }));
+                }
+              } catch (Exception | Error e) {
+                closeAll(namespaces, e);
+                throw e;
+              }
+              return namespaces;
+            });
+    try {
+      for (NetworkNamespace namespace : made) {
+        namespace.netlink.execute(
+            LinkRequests.setUp(LOOPBACK_INDEX, true)
+                .describedAs("RTM_NEWLINK " + namespace.name + ":lo up"));
+      }
+    } catch (RuntimeException e) {
+      closeAll(made, e);
+      throw e;
+    }
+    return made;
+  }
+
+  /**
+   * A handle on the process's own network namespace (the machine's, unless the JVM runs in one).
+   */
+  public static NetworkNamespace host() {
+    LibC libc = LibC.instance();
+    return NamespaceFactory.call(
+        () -> {
+          NamespaceFactory.homeFd(libc);
+          return adoptCurrent(libc, "host", false);
+        });
+  }
+
+  /** Opens an existing namespace from its {@code ns} file, such as {@code /proc/PID/ns/net}. */
+  public static NetworkNamespace open(String name, Path nsFile) {
+    LibC libc = LibC.instance();
+    return NamespaceFactory.call(
+        () -> {
+          int target = libc.open(nsFile.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+          try {
+            return NamespaceFactory.visit(
+                libc,
+                () -> libc.setns(target, LibC.CLONE_NEWNET),
+                () -> adoptCurrent(libc, name, false));
+          } finally {
+            libc.close(target);
+          }
+        });
+  }
+
+  /** Opens the namespace of a process. */
+  public static NetworkNamespace ofPid(int pid) {
+    return open("pid " + pid, Path.of("/proc", Integer.toString(pid), "ns", "net"));
+  }
+
+  /** Opens a namespace bound under {@code /run/netns}, as {@code ip netns add} makes them. */
+  public static NetworkNamespace named(String runNetnsName) {
+    return open(runNetnsName, Path.of("/run/netns", runNetnsName));
+  }
+
+  /**
+   * On the factory thread, inside a new namespace: IPv6 addresses of every link made later are
+   * usable at once instead of after a second or two of duplicate address detection, which can only
+   * find the test's own addresses here anyway.
+   */
+  private static void disableDuplicateAddressDetection() throws IOException {
+    for (String scope : new String[] {"all", "default"}) {
+      Path path = Path.of("/proc/sys/net/ipv6/conf", scope, "accept_dad");
+      if (Files.exists(path)) {
+        Files.writeString(path, "0");
+      }
+    }
+  }
+
+  /** On the factory thread: takes a fd and a netlink socket of the thread's current namespace. */
+  private static NetworkNamespace adoptCurrent(LibC libc, String name, boolean created) {
+    int fd = libc.open(NS_SELF, LibC.O_RDONLY | LibC.O_CLOEXEC);
+    try {
+      long inode = NamespaceInode.ofCurrentThread();
+      return new NetworkNamespace(libc, name, fd, inode, NetlinkSocket.open(libc), created);
+    } catch (RuntimeException e) {
+      libc.close(fd);
+      throw e;
+    }
+  }
+
+  private static void closeAll(List<NetworkNamespace> namespaces, Throwable failure) {
+    for (NetworkNamespace namespace : namespaces) {
+      try {
+        namespace.close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  /** The name given at creation, used in messages and thread names. */
+  public String name() {
+    return name;
+  }
+
+  /** The namespace's inode number, as {@code /proc/.../ns/net} shows it. */
+  public long inode() {
+    return inode;
+  }
+
+  /** The file descriptor that holds the namespace open (valid until {@link #close}). */
+  public int fd() {
+    ensureOpen();
+    return fd;
+  }
+
+  /** The netlink socket bound inside this namespace. */
+  public NetlinkSocket netlink() {
+    ensureOpen();
+    return netlink;
+  }
+
+  /** True for a namespace this handle created (and destroys on close). */
+  public boolean isCreated() {
+    return created;
+  }
+
+  /** True once closed. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Runs {@code task} on this namespace's thread and returns its result; exceptions thrown by the
+   * task are rethrown as they are. Called from the namespace thread itself, runs the task directly.
+   */
+  public <T> T call(Callable<T> task) throws Exception {
+    if (Thread.currentThread() instanceof NamespaceThread t && t.namespace == this) {
+      return task.call();
+    }
+    Future<T> future =
+        executor()
+            .submit(
+                () -> {
+                  verifyCurrentThread();
+                  return task.call();
+                });
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception exception) {
+        throw exception;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A factory for platform threads that enter this namespace before running their task. Threads
+   * they start, and processes they spawn, inherit the namespace.
+   */
+  public ThreadFactory threadFactory() {
+    ensureOpen();
+    return task -> newThread(task, false);
+  }
+
+  private NamespaceThread newThread(Runnable task, boolean service) {
+    NamespaceThread t =
+        new NamespaceThread(
+            this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), service);
+    startedThreads.add(t);
+    return t;
+  }
+
+  /** Threads this handle started that are still alive. */
+  public List<Thread> liveThreads() {
+    startedThreads.removeIf(t -> !t.isAlive() && t.getState() != Thread.State.NEW);
+    return List.copyOf(startedThreads);
+  }
+
+  private synchronized ThreadPoolExecutor executor() {
+    ensureOpen();
+    if (thread == null) {
+      thread =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              0,
+              TimeUnit.MILLISECONDS,
+              new LinkedBlockingQueue<>(),
+              task -> serviceThread = newThread(task, true));
+    }
+    return thread;
+  }
+
+  /** Throws unless the calling thread is inside this namespace. */
+  void verifyCurrentThread() {
+    long actual = NamespaceInode.ofCurrentThread();
+    if (actual != inode) {
+      throw new IllegalStateException(
+          "thread "
+              + Thread.currentThread().getName()
+              + " should be in namespace "
+              + name
+              + " (net:["
+              + inode
+              + "]) but is in net:["
+              + actual
+              + "]");
+    }
+  }
+
+  /** Called by a {@link NamespaceThread} as it starts: moves it into this namespace. */
+  void enter() {
+    libc.setns(fd, LibC.CLONE_NEWNET);
+  }
+
+  /**
+   * Stops this handle's own thread, closes the netlink socket and the fd. A created namespace is
+   * destroyed by the kernel once nothing else holds it (no thread inside, no socket, no process).
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    ThreadPoolExecutor toStop;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toStop = thread;
+      thread = null;
+    }
+    RuntimeException failure = null;
+    if (toStop != null) {
+      toStop.shutdownNow();
+      try {
+        if (!toStop.awaitTermination(10, TimeUnit.SECONDS)) {
+          failure = new IllegalStateException("namespace thread of " + name + " did not stop");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      // The pool reports termination just before its thread exits; the kernel lets a namespace
+      // go only when no thread is left inside, so wait for the thread itself.
+      joinQuietly(serviceThread);
+    }
+    try {
+      netlink.close();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      libc.close(fd);
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void joinQuietly(Thread t) {
+    if (t == null) {
+      return;
+    }
+    try {
+      t.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("namespace " + name + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NetworkNamespace[" + name + ", net:[" + inode + "]" + (closed ? ", closed" : "") + "]";
+  }
+
+  /**
+   * A platform thread that enters its namespace before running its task. A user thread that cannot
+   * enter dies without running its task; the service thread runs its pool loop anyway, and every
+   * task it is given then fails its namespace check instead of hanging its caller.
+   */
+  static final class NamespaceThread extends Thread {
+    private final NetworkNamespace namespace;
+    private final boolean service;
+
+    NamespaceThread(NetworkNamespace namespace, Runnable task, String threadName, boolean service) {
+      super(task, threadName);
+      this.namespace = namespace;
+      this.service = service;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      try {
+        namespace.enter();
+      } catch (RuntimeException e) {
+        if (!service) {
+          throw e;
+        }
+      }
+      super.run();
+    }
+  }
+}

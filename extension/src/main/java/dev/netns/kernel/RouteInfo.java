@@ -1,0 +1,29 @@
+package dev.netns.kernel;
+
+import java.net.InetAddress;
+
+/**
+ * A route of the main table, as {@code ip route} shows it.
+ *
+ * @param destination the destination prefix, null for a default route
+ * @param gateway the gateway, or null
+ * @param linkName the output link's name, or null
+ * @param type the route type name ({@code unicast}, {@code unreachable}, {@code blackhole}...)
+ * @param protocol the kernel's {@code RTPROT_*} value
+ * @param scope the kernel's {@code RT_SCOPE_*} value
+ * @param table the routing table
+ */
+public record RouteInfo(
+    Cidr destination,
+    InetAddress gateway,
+    String linkName,
+    String type,
+    int protocol,
+    int scope,
+    int table) {
+
+  /** True for a default route (0.0.0.0/0 or ::/0). */
+  public boolean isDefault() {
+    return destination == null || destination.prefixLength() == 0;
+  }
+}

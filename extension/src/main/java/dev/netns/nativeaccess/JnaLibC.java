@@ -1,0 +1,237 @@
+package dev.netns.nativeaccess;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import java.util.Arrays;
+
+/** {@link LibC} through JNA direct mapping: each native method below is bound once to libc. */
+final class JnaLibC implements LibC {
+  static final JnaLibC INSTANCE = new JnaLibC();
+
+  static {
+    if (!Platform.isLinux()) {
+      throw new UnsupportedOperationException(
+          "netns-junit needs Linux; this is " + System.getProperty("os.name"));
+    }
+  }
+
+  private JnaLibC() {}
+
+  /** The libc functions, bound by JNA direct mapping under their own names. */
+  private static final class C {
+    static {
+      Native.register(C.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    private C() {}
+
+    // unshare(2)
+    static native int unshare(int flags) throws LastErrorException;
+
+    // setns(2)
+    static native int setns(int fd, int nstype) throws LastErrorException;
+
+    // open(2); declared with a fixed mode argument, which the variadic ABI accepts on Linux.
+    static native int open(String path, int flags, int mode) throws LastErrorException;
+
+    // close(2)
+    static native int close(int fd) throws LastErrorException;
+
+    // socket(2)
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    // bind(2)
+    static native int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+    // getsockname(2)
+    static native int getsockname(int fd, byte[] addr, int[] addrlen) throws LastErrorException;
+
+    // setsockopt(2)
+    static native int setsockopt(int fd, int level, int name, byte[] value, int length)
+        throws LastErrorException;
+
+    // send(2)
+    static native long send(int fd, byte[] buffer, long length, int flags)
+        throws LastErrorException;
+
+    // recvfrom(2)
+    static native long recvfrom(
+        int fd, byte[] buffer, long length, int flags, byte[] from, int[] fromlen)
+        throws LastErrorException;
+
+    // if_nametoindex(3)
+    static native int if_nametoindex(String name);
+
+    // gettid(2), in glibc since 2.30
+    static native int gettid();
+
+    // mount(2)
+    static native int mount(String source, String target, String fstype, long flags, String data)
+        throws LastErrorException;
+
+    // umount2(2)
+    static native int umount2(String target, int flags) throws LastErrorException;
+
+    // ioctl(2)
+    static native int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
+
+    // strerror(3)
+    static native String strerror(int errnum);
+  }
+
+  private KernelException failure(String call, LastErrorException e) {
+    return failure(call, e.getErrorCode(), null);
+  }
+
+  @Override
+  public String strerror(int errno) {
+    return C.strerror(errno);
+  }
+
+  @Override
+  public void unshare(int flags) {
+    try {
+      C.unshare(flags);
+    } catch (LastErrorException e) {
+      throw failure("unshare(0x" + Integer.toHexString(flags) + ")", e);
+    }
+  }
+
+  @Override
+  public void setns(int fd, int nstype) {
+    try {
+      C.setns(fd, nstype);
+    } catch (LastErrorException e) {
+      throw failure("setns(" + fd + ", 0x" + Integer.toHexString(nstype) + ")", e);
+    }
+  }
+
+  @Override
+  public int open(String path, int flags) {
+    return open(path, flags, 0);
+  }
+
+  @Override
+  public int open(String path, int flags, int mode) {
+    try {
+      return C.open(path, flags, mode);
+    } catch (LastErrorException e) {
+      throw failure("open(" + path + ")", e);
+    }
+  }
+
+  @Override
+  public void close(int fd) {
+    try {
+      C.close(fd);
+    } catch (LastErrorException e) {
+      throw failure("close(" + fd + ")", e);
+    }
+  }
+
+  @Override
+  public int socket(int domain, int type, int protocol) {
+    try {
+      return C.socket(domain, type, protocol);
+    } catch (LastErrorException e) {
+      throw failure("socket(" + domain + ", " + type + ", " + protocol + ")", e);
+    }
+  }
+
+  @Override
+  public void bind(int fd, byte[] sockaddr) {
+    try {
+      C.bind(fd, sockaddr, sockaddr.length);
+    } catch (LastErrorException e) {
+      throw failure("bind(" + fd + ")", e);
+    }
+  }
+
+  @Override
+  public byte[] getsockname(int fd, int maxLength) {
+    byte[] addr = new byte[maxLength];
+    int[] length = {maxLength};
+    try {
+      C.getsockname(fd, addr, length);
+    } catch (LastErrorException e) {
+      throw failure("getsockname(" + fd + ")", e);
+    }
+    return Arrays.copyOf(addr, Math.min(length[0], maxLength));
+  }
+
+  @Override
+  public void setsockopt(int fd, int level, int option, int value) {
+    byte[] raw = {(byte) value, (byte) (value >> 8), (byte) (value >> 16), (byte) (value >> 24)};
+    if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN) {
+      raw = new byte[] {raw[3], raw[2], raw[1], raw[0]};
+    }
+    setsockopt(fd, level, option, raw);
+  }
+
+  @Override
+  public void setsockopt(int fd, int level, int option, byte[] value) {
+    try {
+      C.setsockopt(fd, level, option, value, value.length);
+    } catch (LastErrorException e) {
+      throw failure("setsockopt(" + fd + ", " + level + ", " + option + ")", e);
+    }
+  }
+
+  @Override
+  public int send(int fd, byte[] buffer, int length, int flags) {
+    try {
+      return (int) C.send(fd, buffer, (long) length, flags);
+    } catch (LastErrorException e) {
+      throw failure("send(" + fd + ", " + length + " bytes)", e);
+    }
+  }
+
+  @Override
+  public int recvfrom(int fd, byte[] buffer, int flags, byte[] from) {
+    int[] fromLength = {from.length};
+    try {
+      return (int) C.recvfrom(fd, buffer, buffer.length, flags, from, fromLength);
+    } catch (LastErrorException e) {
+      throw failure("recvfrom(" + fd + ")", e);
+    }
+  }
+
+  @Override
+  public int ifNameToIndex(String name) {
+    return C.if_nametoindex(name);
+  }
+
+  @Override
+  public int gettid() {
+    return C.gettid();
+  }
+
+  @Override
+  public void bindMount(String source, String target) {
+    try {
+      C.mount(source, target, "none", MS_BIND, null);
+    } catch (LastErrorException e) {
+      throw failure("mount(" + source + ", " + target + ", MS_BIND)", e);
+    }
+  }
+
+  @Override
+  public void umount2(String target, int flags) {
+    try {
+      C.umount2(target, flags);
+    } catch (LastErrorException e) {
+      throw failure("umount2(" + target + ")", e);
+    }
+  }
+
+  @Override
+  public void ioctl(int fd, long request, byte[] argument) {
+    try {
+      C.ioctl(fd, request, argument);
+    } catch (LastErrorException e) {
+      throw failure("ioctl(" + fd + ", 0x" + Long.toHexString(request) + ")", e);
+    }
+  }
+}

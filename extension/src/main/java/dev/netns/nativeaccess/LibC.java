@@ -1,0 +1,121 @@
+package dev.netns.nativeaccess;
+
+/**
+ * The narrow slice of libc that the library needs, and nothing more.
+ *
+ * <p>Every method throws {@link KernelException} when the call fails, with the call, its arguments,
+ * the errno name and {@code strerror}'s text. Nothing here knows about netlink or JUnit. The one
+ * implementation is JNA's ({@link #instance()}); tests may supply their own.
+ *
+ * <pre>{@code
+ * LibC libc = LibC.instance();
+ * int fd = libc.open("/proc/thread-self/ns/net", LibC.O_RDONLY | LibC.O_CLOEXEC);
+ * libc.setns(fd, LibC.CLONE_NEWNET);
+ * }</pre>
+ */
+public interface LibC {
+  int CLONE_NEWNET = 0x40000000;
+  int CLONE_NEWUSER = 0x10000000;
+  int CLONE_NEWNS = 0x00020000;
+
+  int O_RDONLY = 0;
+  int O_CREAT = 0100;
+  int O_EXCL = 0200;
+  int O_CLOEXEC = 02000000;
+
+  int AF_UNSPEC = 0;
+  int AF_INET = 2;
+  int AF_INET6 = 10;
+  int AF_NETLINK = 16;
+  int AF_PACKET = 17;
+
+  int SOCK_STREAM = 1;
+  int SOCK_DGRAM = 2;
+  int SOCK_RAW = 3;
+  int SOCK_CLOEXEC = 02000000;
+
+  int SOL_SOCKET = 1;
+  int SO_SNDBUF = 7;
+  int SO_RCVBUF = 8;
+  int SO_RCVTIMEO = 20;
+  int SO_SNDBUFFORCE = 32;
+  int SO_RCVBUFFORCE = 33;
+
+  int MSG_DONTWAIT = 0x40;
+  int MSG_TRUNC = 0x20;
+
+  int MS_BIND = 4096;
+  int MNT_DETACH = 2;
+
+  /** The JNA implementation, loaded on first use. */
+  static LibC instance() {
+    return JnaLibC.INSTANCE;
+  }
+
+  /**
+   * unshare(2): moves the calling thread into new namespaces of the given {@code CLONE_*} kinds.
+   */
+  void unshare(int flags);
+
+  /** setns(2): moves the calling thread into the namespace that {@code fd} refers to. */
+  void setns(int fd, int nstype);
+
+  /** open(2) without {@code O_CREAT}. */
+  int open(String path, int flags);
+
+  /** open(2) with a mode, for {@code O_CREAT}. */
+  int open(String path, int flags, int mode);
+
+  /** close(2). */
+  void close(int fd);
+
+  /** socket(2). */
+  int socket(int domain, int type, int protocol);
+
+  /** bind(2) with a raw {@code sockaddr} as laid out in the kernel headers. */
+  void bind(int fd, byte[] sockaddr);
+
+  /** getsockname(2): returns the raw {@code sockaddr}, at most {@code maxLength} bytes. */
+  byte[] getsockname(int fd, int maxLength);
+
+  /** setsockopt(2) with an {@code int} value. */
+  void setsockopt(int fd, int level, int option, int value);
+
+  /** setsockopt(2) with a raw value (for example a {@code struct timeval}). */
+  void setsockopt(int fd, int level, int option, byte[] value);
+
+  /** send(2) of {@code length} bytes of {@code buffer}; returns the bytes sent. */
+  int send(int fd, byte[] buffer, int length, int flags);
+
+  /**
+   * recvfrom(2) into {@code buffer}; the sender's raw {@code sockaddr} is copied into {@code from}.
+   * Returns the number of bytes received (with {@code MSG_TRUNC}, the real length of the datagram).
+   */
+  int recvfrom(int fd, byte[] buffer, int flags, byte[] from);
+
+  /** if_nametoindex(3); 0 when there is no such interface in the calling thread's namespace. */
+  int ifNameToIndex(String name);
+
+  /** gettid(2). */
+  int gettid();
+
+  /** mount(2) of a bind mount from {@code source} onto {@code target}. */
+  void bindMount(String source, String target);
+
+  /** umount2(2). */
+  void umount2(String target, int flags);
+
+  /** strerror(3): the text for an errno value. */
+  String strerror(int errno);
+
+  /**
+   * The one place that turns an errno into an exception: the call as a reader would write it, the
+   * errno name and text, and netlink's extended-ack message when there is one.
+   */
+  default KernelException failure(String call, int errno, String extAck) {
+    return new KernelException(call, errno, strerror(errno), extAck);
+  }
+
+  /** ioctl(2) with a pointer argument laid out by the caller (for example {@code struct ifreq}). */
+  void ioctl(int fd, long request, byte[] argument);
+}

@@ -1,0 +1,59 @@
+package dev.netns.testing;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Snapshots of what this JVM and the machine hold, for leak checks. */
+public final class HostState {
+  private HostState() {}
+
+  /** Number of open file descriptors of this process. */
+  public static int openFds() {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return (int) fds.count();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Names of the links in the machine's own namespace, as iproute2 lists them. */
+  public static Set<String> hostLinks() {
+    Set<String> names = new TreeSet<>();
+    for (String line : Oracle.hostIp("-o", "link", "show").split("\n")) {
+      String[] parts = line.split(": ");
+      if (parts.length > 1) {
+        names.add(parts[1].replaceAll("@.*", ""));
+      }
+    }
+    return names;
+  }
+
+  /** Threads of this JVM (by /proc task name) whose network namespace is not the process's. */
+  public static List<String> threadsOutsideHostNamespace() {
+    List<String> threads = new ArrayList<>();
+    try {
+      String home = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+      try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        for (Path task : tasks) {
+          try {
+            String ns = Files.readSymbolicLink(task.resolve("ns/net")).toString();
+            if (!ns.equals(home)) {
+              threads.add(Files.readString(task.resolve("comm")).trim() + " in " + ns);
+            }
+          } catch (IOException e) {
+            // the thread ended while we looked
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return threads;
+  }
+}
