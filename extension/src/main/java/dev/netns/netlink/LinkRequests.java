@@ -24,7 +24,7 @@ public final class LinkRequests {
         "RTM_NEWLINK veth " + name + "<->" + peerName,
         w -> {
           // IFLA_NET_NS_FD before IFLA_IFNAME at both ends, as iproute2 sends them, so that the
-          // golden bytes in LinkRequestsTest match `ip link add ... type veth peer ...` exactly.
+          // golden bytes in LinkRequestsTest line up with `ip link add ... type veth peer ...`.
           new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).writeTo(w);
           if (nsFd >= 0) {
             w.putU32Attribute(IFLA_NET_NS_FD, nsFd);

@@ -1,0 +1,32 @@
+package dev.netns.junit;
+
+import java.util.List;
+
+/**
+ * A veth pair of the test's network.
+ *
+ * <pre>{@code
+ * Link wire = network.link("blue", "red");
+ * wire.down();    // carrier lost on both ends
+ * wire.up();
+ * }</pre>
+ */
+public interface Link {
+  /** The namespace of one end. */
+  String a();
+
+  /** The namespace of the other end. */
+  String b();
+
+  /** The interface name of the end in {@code namespace}. */
+  String interfaceIn(String namespace);
+
+  /** The addresses (with prefix) of the end in {@code namespace}. */
+  List<String> addressesIn(String namespace);
+
+  /** Takes both ends down: the wire is cut, both ways. */
+  void down();
+
+  /** Brings both ends up again. */
+  void up();
+}

@@ -1,0 +1,63 @@
+package dev.netns.junit;
+
+import dev.netns.junit.internal.NetNsExtension;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Declares a host: a network namespace of its own, with loopback up and nothing else until links
+ * are declared.
+ *
+ * <p>On a test class (repeatable), it declares a namespace for every test of the class; by default
+ * each test method gets a fresh one, built before {@code @BeforeEach} and torn down after
+ * {@code @AfterEach} (see {@link SharedNetwork} for one network per class). On a field or parameter
+ * of type {@link NetNs}, it declares the namespace and injects it; its name defaults to the field's
+ * name.
+ *
+ * <pre>{@code
+ * @NetNamespace("blue")
+ * @NetNamespace("red")
+ * @VethLink(a = "blue", aAddress = "10.1.1.1/24", b = "red", bAddress = "10.1.1.2/24")
+ * class EchoTest {
+ *   @Test
+ *   void echo(@Ns("red") NetNs red) throws Exception { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Configuration parameters (JUnit configuration parameters or system properties) are named by
+ * the constants below.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE, ElementType.FIELD, ElementType.PARAMETER})
+@Repeatable(NetNamespaces.class)
+@ExtendWith(NetNsExtension.class)
+public @interface NetNamespace {
+  /**
+   * {@code netns.require=true} turns every skip for missing privileges or kernel features into a
+   * failure, so that a CI run can never pass by skipping.
+   */
+  String REQUIRE_PROPERTY_NAME = "netns.require";
+
+  /**
+   * {@code netns.threadLeaks}: what happens when a thread of the JVM is still inside a namespace
+   * after its teardown: {@code fail} (the default) fails the test naming the thread, {@code warn}
+   * logs a warning.
+   */
+  String THREAD_LEAKS_PROPERTY_NAME = "netns.threadLeaks";
+
+  /**
+   * {@code netns.bind=true} also binds each namespace under {@code /run/netns} as {@code
+   * netns-junit-PID-NAME}, so that {@code ip netns exec} reaches it while a test is paused in a
+   * debugger. The bindings are removed at teardown; those of dead JVMs are reaped at start.
+   */
+  String BIND_PROPERTY_NAME = "netns.bind";
+
+  /** The namespace's name, unique within the test's network; on a field, defaults to its name. */
+  String value() default "";
+}

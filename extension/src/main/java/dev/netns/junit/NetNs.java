@@ -1,0 +1,92 @@
+package dev.netns.junit;
+
+import dev.netns.kernel.AddressInfo;
+import dev.netns.kernel.LinkInfo;
+import dev.netns.kernel.RouteInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
+
+/**
+ * A host of the test's network: one network namespace, and the ways to run code inside it.
+ *
+ * <p>A thread's namespace is its own: code runs inside only on threads that entered it, which
+ * {@link #run}, {@link #call}, {@link #executor()} and {@link #newThread} provide. Sockets belong
+ * to the namespace of the thread that created their descriptor, forever, and may then be used from
+ * any thread; so create them in here ({@link #call}, {@link #socketFactory()}, {@link
+ * #openSocketChannel}). Threads and processes started from inside inherit the namespace; threads
+ * that already existed (shared pools such as {@code ForkJoinPool.commonPool()}) do not.
+ *
+ * <pre>{@code
+ * try (ServerSocket server = red.call(() -> new ServerSocket(7000))) {      // listens in red
+ *   try (Socket client = blue.socketFactory().createSocket("10.1.1.2", 7000)) {  // from blue
+ *     ...
+ *   }
+ * }
+ * }</pre>
+ */
+public interface NetNs {
+  /** The declared name. */
+  String name();
+
+  /** Runs {@code task} inside the namespace and waits for it; its exception is rethrown as is. */
+  void run(ThrowingRunnable task) throws Exception;
+
+  /** Runs {@code task} inside the namespace and returns its result. */
+  <T> T call(Callable<T> task) throws Exception;
+
+  /**
+   * An executor whose threads live in the namespace, for example Awaitility's {@code
+   * pollExecutorService}. Shut down at teardown if the test did not.
+   */
+  ExecutorService executor();
+
+  /** A new, unstarted platform thread that enters the namespace before running {@code task}. */
+  Thread newThread(Runnable task);
+
+  /** Starts {@code command} as a process inside the namespace (killed at teardown if alive). */
+  Process exec(String... command) throws IOException;
+
+  /** Starts a process from {@code builder} inside the namespace (killed at teardown if alive). */
+  Process start(ProcessBuilder builder) throws IOException;
+
+  /**
+   * Sockets created in this namespace. {@code createSocket(host, port)} connects from inside;
+   * unconnected sockets get their descriptor inside before they are returned.
+   */
+  SocketFactory socketFactory();
+
+  /** Server sockets created and bound in this namespace. */
+  ServerSocketFactory serverSocketFactory();
+
+  /** A TCP channel opened in this namespace and connected to {@code remote} from it. */
+  SocketChannel openSocketChannel(InetSocketAddress remote) throws IOException;
+
+  /** A TCP server channel opened in this namespace and bound to {@code local}. */
+  ServerSocketChannel openServerSocketChannel(InetSocketAddress local) throws IOException;
+
+  /** A UDP channel opened in this namespace and bound to {@code local} (null: any). */
+  DatagramChannel openDatagramChannel(InetSocketAddress local) throws IOException;
+
+  /** The namespace's links, read through netlink. */
+  List<LinkInfo> interfaces();
+
+  /** The namespace's addresses, both families. */
+  List<AddressInfo> addresses();
+
+  /** The namespace's routes (main table). */
+  List<RouteInfo> routes();
+
+  /** A task that may throw. */
+  @FunctionalInterface
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.netns.junit;
+
+import java.util.List;
+
+/**
+ * The whole network of a test: its namespaces and links. Inject it as a parameter or field.
+ *
+ * <pre>{@code
+ * @Test
+ * void blueSeesRed(Network network) throws Exception {
+ *   NetNs blue = network.namespace("blue");
+ *   String toRed = network.link("blue", "red").interfaceIn("blue");   // "red"
+ * }
+ * }</pre>
+ */
+public interface Network {
+  /** The declared namespaces, in declaration order. */
+  List<NetNs> namespaces();
+
+  /** The namespace of that name, or {@link VethLink#HOST} for the machine's own. */
+  NetNs namespace(String name);
+
+  /** Every declared link. */
+  List<Link> links();
+
+  /** The link between {@code a} and {@code b} (either order); fails if there is none or several. */
+  Link link(String a, String b);
+}

@@ -1,0 +1,132 @@
+package dev.netns.junit.internal;
+
+import dev.netns.junit.NetNamespace;
+import dev.netns.junit.NetNs;
+import dev.netns.junit.Network;
+import dev.netns.junit.Ns;
+import dev.netns.junit.SharedNetwork;
+import dev.netns.junit.VethLink;
+import dev.netns.topology.Topology;
+import dev.netns.topology.VethDeclaration;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/** Reads a test class's network declarations (annotations, fields, parameters) into a topology. */
+final class Declarations {
+  private Declarations() {}
+
+  /** The class and the classes it is {@code @Nested} in, outermost first. */
+  static List<Class<?>> classChain(Class<?> testClass) {
+    List<Class<?>> chain = new ArrayList<>();
+    for (Class<?> c = testClass; c != null; c = nestedIn(c)) {
+      chain.add(0, c);
+    }
+    return chain;
+  }
+
+  private static Class<?> nestedIn(Class<?> c) {
+    boolean inner = c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers());
+    return inner ? c.getEnclosingClass() : null;
+  }
+
+  /** A builder holding every class-level declaration of the chain. */
+  static Topology.Builder forClasses(List<Class<?>> chain) {
+    Topology.Builder builder = Topology.builder();
+    for (Class<?> c : chain) {
+      for (NetNamespace ns : AnnotationSupport.findRepeatableAnnotations(c, NetNamespace.class)) {
+        builder.host(ns.value(), "@NetNamespace(\"" + ns.value() + "\") on " + c.getSimpleName());
+      }
+      for (Field field : declaringFields(c)) {
+        NetNamespace ns = field.getAnnotation(NetNamespace.class);
+        String name = ns.value().isEmpty() ? field.getName() : ns.value();
+        builder.host(name, "@NetNamespace on field " + c.getSimpleName() + "." + field.getName());
+      }
+      for (VethLink link : AnnotationSupport.findRepeatableAnnotations(c, VethLink.class)) {
+        builder.veth(
+            new VethDeclaration(
+                link.a(),
+                link.aName(),
+                List.of(link.aAddress()),
+                link.b(),
+                link.bName(),
+                List.of(link.bAddress()),
+                link.mtu(),
+                "@VethLink(a = \""
+                    + link.a()
+                    + "\", b = \""
+                    + link.b()
+                    + "\") on "
+                    + c.getSimpleName()));
+      }
+    }
+    return builder;
+  }
+
+  /** Adds the namespaces a test method declares on its parameters. */
+  static boolean addParameters(Topology.Builder builder, Method method) {
+    boolean any = false;
+    Parameter[] parameters = method.getParameters();
+    for (int i = 0; i < parameters.length; i++) {
+      NetNamespace ns = parameters[i].getAnnotation(NetNamespace.class);
+      if (ns != null) {
+        builder.host(
+            parameterNamespaceName(parameters[i], ns),
+            "@NetNamespace on parameter " + i + " of " + method.getName() + "()");
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  static String parameterNamespaceName(Parameter parameter, NetNamespace ns) {
+    if (!ns.value().isEmpty()) {
+      return ns.value();
+    }
+    return parameter.isNamePresent() ? parameter.getName() : "";
+  }
+
+  /** Fields that declare a namespace with {@code @NetNamespace} (static and instance). */
+  static List<Field> declaringFields(Class<?> c) {
+    return AnnotationSupport.findAnnotatedFields(c, NetNamespace.class);
+  }
+
+  /** Fields the extension injects: {@code @Ns}/{@code @NetNamespace} fields and Network fields. */
+  static List<Field> injectedFields(Class<?> c, boolean statics) {
+    return ReflectionSupport.findFields(
+        c,
+        f ->
+            Modifier.isStatic(f.getModifiers()) == statics
+                && (f.isAnnotationPresent(Ns.class)
+                    || f.isAnnotationPresent(NetNamespace.class)
+                    || f.getType() == Network.class),
+        HierarchyTraversalMode.TOP_DOWN);
+  }
+
+  /** The namespace a NetNs field receives, or empty for a Network field. */
+  static Optional<String> fieldNamespace(Field field) {
+    Ns ns = field.getAnnotation(Ns.class);
+    if (ns != null) {
+      return Optional.of(ns.value());
+    }
+    NetNamespace declared = field.getAnnotation(NetNamespace.class);
+    if (declared != null) {
+      return Optional.of(declared.value().isEmpty() ? field.getName() : declared.value());
+    }
+    return Optional.empty();
+  }
+
+  /** True when the class asks for one network for all its methods. */
+  static boolean isShared(Class<?> c) {
+    return AnnotationSupport.isAnnotated(c, SharedNetwork.class)
+        || injectedFields(c, true).stream()
+            .anyMatch(f -> f.getType() == NetNs.class || f.getType() == Network.class);
+  }
+}

@@ -1,0 +1,230 @@
+package dev.netns.junit.internal;
+
+import dev.netns.junit.NetNs;
+import dev.netns.kernel.AddressInfo;
+import dev.netns.kernel.Inspection;
+import dev.netns.kernel.LinkInfo;
+import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.RouteInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
+
+/** {@link NetNs} over a kernel {@link NetworkNamespace}; owns what the test started through it. */
+final class DefaultNetNs implements NetNs {
+  private final String name;
+  private final NetworkNamespace namespace;
+  private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
+  private final List<Process> processes = new CopyOnWriteArrayList<>();
+
+  DefaultNetNs(String name, NetworkNamespace namespace) {
+    this.name = name;
+    this.namespace = namespace;
+  }
+
+  NetworkNamespace namespace() {
+    return namespace;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void run(ThrowingRunnable task) throws Exception {
+    namespace.call(
+        () -> {
+          task.run();
+          return null;
+        });
+  }
+
+  @Override
+  public <T> T call(Callable<T> task) throws Exception {
+    return namespace.call(task);
+  }
+
+  @Override
+  public ExecutorService executor() {
+    ExecutorService executor = Executors.newCachedThreadPool(namespace.threadFactory());
+    executors.add(executor);
+    return executor;
+  }
+
+  @Override
+  public Thread newThread(Runnable task) {
+    return namespace.threadFactory().newThread(task);
+  }
+
+  @Override
+  public Process exec(String... command) throws IOException {
+    return start(new ProcessBuilder(command));
+  }
+
+  @Override
+  public Process start(ProcessBuilder builder) throws IOException {
+    // The child is cloned from the thread that starts it, so it starts inside the namespace.
+    Process process = io(() -> builder.start());
+    processes.add(process);
+    return process;
+  }
+
+  @Override
+  public SocketFactory socketFactory() {
+    return new SocketFactory() {
+      @Override
+      public Socket createSocket() throws IOException {
+        return io(
+            () -> {
+              Socket socket = new Socket();
+              // Socket makes its descriptor lazily; asking for an option makes it now, in here.
+              socket.getSoTimeout();
+              return socket;
+            });
+      }
+
+      @Override
+      public Socket createSocket(String host, int port) throws IOException {
+        return io(() -> new Socket(host, port));
+      }
+
+      @Override
+      public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+          throws IOException {
+        return io(() -> new Socket(host, port, localHost, localPort));
+      }
+
+      @Override
+      public Socket createSocket(InetAddress host, int port) throws IOException {
+        return io(() -> new Socket(host, port));
+      }
+
+      @Override
+      public Socket createSocket(
+          InetAddress address, int port, InetAddress localAddress, int localPort)
+          throws IOException {
+        return io(() -> new Socket(address, port, localAddress, localPort));
+      }
+    };
+  }
+
+  @Override
+  public ServerSocketFactory serverSocketFactory() {
+    return new ServerSocketFactory() {
+      @Override
+      public ServerSocket createServerSocket() throws IOException {
+        return io(
+            () -> {
+              ServerSocket socket = new ServerSocket();
+              socket.getSoTimeout(); // makes the lazy descriptor now, in here
+              return socket;
+            });
+      }
+
+      @Override
+      public ServerSocket createServerSocket(int port) throws IOException {
+        return io(() -> new ServerSocket(port));
+      }
+
+      @Override
+      public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+        return io(() -> new ServerSocket(port, backlog));
+      }
+
+      @Override
+      public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress)
+          throws IOException {
+        return io(() -> new ServerSocket(port, backlog, bindAddress));
+      }
+    };
+  }
+
+  @Override
+  public SocketChannel openSocketChannel(InetSocketAddress remote) throws IOException {
+    return io(() -> SocketChannel.open(remote));
+  }
+
+  @Override
+  public ServerSocketChannel openServerSocketChannel(InetSocketAddress local) throws IOException {
+    return io(() -> ServerSocketChannel.open().bind(local));
+  }
+
+  @Override
+  public DatagramChannel openDatagramChannel(InetSocketAddress local) throws IOException {
+    return io(() -> DatagramChannel.open().bind(local));
+  }
+
+  @Override
+  public List<LinkInfo> interfaces() {
+    return Inspection.links(namespace);
+  }
+
+  @Override
+  public List<AddressInfo> addresses() {
+    return Inspection.addresses(namespace);
+  }
+
+  @Override
+  public List<RouteInfo> routes() {
+    return Inspection.routes(namespace);
+  }
+
+  /** Stops what the test started through this handle: executors, then processes. */
+  void stopStarted(List<Throwable> failures) {
+    for (ExecutorService executor : executors) {
+      executor.shutdownNow();
+    }
+    for (ExecutorService executor : executors) {
+      try {
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+          failures.add(
+              new IllegalStateException(
+                  "an executor of namespace " + name + " did not stop within 5 s of shutdownNow"));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (Process process : processes) {
+      if (process.isAlive()) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+          process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private <T> T io(Callable<T> task) throws IOException {
+    try {
+      return namespace.call(task);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UncheckedIOException(new IOException(e));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NetNs[" + name + "]";
+  }
+}

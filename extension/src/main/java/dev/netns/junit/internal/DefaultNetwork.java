@@ -1,0 +1,93 @@
+package dev.netns.junit.internal;
+
+import dev.netns.junit.Link;
+import dev.netns.junit.NetNs;
+import dev.netns.junit.Network;
+import dev.netns.topology.RunningTopology;
+import dev.netns.topology.Topology;
+import dev.netns.topology.VethPair;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link Network} over a running topology. */
+final class DefaultNetwork implements Network {
+  private final RunningTopology running;
+  private final Map<String, DefaultNetNs> namespaces = new LinkedHashMap<>();
+  private final List<Link> links = new ArrayList<>();
+  private DefaultNetNs host;
+
+  DefaultNetwork(RunningTopology running) {
+    this.running = running;
+    running.namespaces().forEach((name, ns) -> namespaces.put(name, new DefaultNetNs(name, ns)));
+    for (VethPair pair : running.topology().links()) {
+      links.add(new DefaultLink(pair, running));
+    }
+  }
+
+  RunningTopology running() {
+    return running;
+  }
+
+  List<DefaultNetNs> handles() {
+    List<DefaultNetNs> all = new ArrayList<>(namespaces.values());
+    if (host != null) {
+      all.add(host);
+    }
+    return all;
+  }
+
+  @Override
+  public List<NetNs> namespaces() {
+    return List.copyOf(namespaces.values());
+  }
+
+  @Override
+  public synchronized NetNs namespace(String name) {
+    DefaultNetNs ns = namespaces.get(name);
+    if (ns != null) {
+      return ns;
+    }
+    if (Topology.HOST.equals(name)) {
+      if (host == null) {
+        host = new DefaultNetNs(Topology.HOST, running.namespace(Topology.HOST));
+      }
+      return host;
+    }
+    throw new IllegalArgumentException(
+        "no namespace '" + name + "' in this network (declared: " + namespaces.keySet() + ")");
+  }
+
+  /** True when {@code name} is a declared namespace (or the machine's, where a link reaches it). */
+  boolean has(String name) {
+    return namespaces.containsKey(name)
+        || (Topology.HOST.equals(name) && running.topology().touchesHost());
+  }
+
+  @Override
+  public List<Link> links() {
+    return List.copyOf(links);
+  }
+
+  @Override
+  public Link link(String a, String b) {
+    List<Link> matching =
+        links.stream()
+            .filter(
+                l -> (l.a().equals(a) && l.b().equals(b)) || (l.a().equals(b) && l.b().equals(a)))
+            .toList();
+    if (matching.size() != 1) {
+      throw new IllegalArgumentException(
+          (matching.isEmpty() ? "no link" : matching.size() + " links")
+              + " between '"
+              + a
+              + "' and '"
+              + b
+              + "' (links: "
+              + links
+              + ")");
+    }
+    return matching.get(0);
+  }
+}

@@ -1,0 +1,105 @@
+package dev.netns.junit.internal;
+
+import dev.netns.kernel.NetworkNamespace;
+import dev.netns.topology.RunningTopology;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * A test's (or a class's) network in JUnit's store: closing it stops what the test started inside,
+ * tears the network down, and then checks that no thread of the JVM is left in its namespaces.
+ */
+final class NetworkResource implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(NetworkResource.class.getName());
+  private static final long LEAK_GRACE_MILLIS = 2_000;
+
+  private final DefaultNetwork network;
+  private final String owner;
+  private final ThreadLeakPolicy leakPolicy;
+  private final NamespaceBindings bindings;
+
+  NetworkResource(
+      DefaultNetwork network,
+      String owner,
+      ThreadLeakPolicy leakPolicy,
+      NamespaceBindings bindings) {
+    this.network = network;
+    this.owner = owner;
+    this.leakPolicy = leakPolicy;
+    this.bindings = bindings;
+  }
+
+  DefaultNetwork network() {
+    return network;
+  }
+
+  @Override
+  public void close() {
+    List<Throwable> failures = new ArrayList<>();
+    for (DefaultNetNs ns : network.handles()) {
+      ns.stopStarted(failures);
+    }
+    RunningTopology running = network.running();
+    Set<Long> inodes = new HashSet<>();
+    for (NetworkNamespace ns : running.namespaces().values()) {
+      inodes.add(ns.inode());
+    }
+    try {
+      bindings.close();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+    try {
+      running.close();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+    List<String> leaked = awaitNoThreadsInside(inodes);
+    if (!leaked.isEmpty()) {
+      String message =
+          owner
+              + " left threads inside its network namespaces after teardown, which keeps them"
+              + " alive: "
+              + String.join(", ", leaked)
+              + ". Stop every thread and executor started inside a namespace before the test"
+              + " ends (set netns.threadLeaks=warn to only warn).";
+      if (leakPolicy == ThreadLeakPolicy.FAIL) {
+        failures.add(new IllegalStateException(message));
+      } else {
+        LOG.warning(message);
+      }
+    }
+    if (!failures.isEmpty()) {
+      Throwable first = failures.get(0);
+      for (Throwable other : failures.subList(1, failures.size())) {
+        first.addSuppressed(other);
+      }
+      if (first instanceof RuntimeException e) {
+        throw e;
+      }
+      if (first instanceof Error e) {
+        throw e;
+      }
+      throw new IllegalStateException(first);
+    }
+  }
+
+  private static List<String> awaitNoThreadsInside(Set<Long> inodes) {
+    long deadline = System.nanoTime() + LEAK_GRACE_MILLIS * 1_000_000;
+    while (true) {
+      List<String> leaked = NamespaceThreads.inside(inodes);
+      if (leaked.isEmpty() || System.nanoTime() > deadline) {
+        return leaked;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return NamespaceThreads.inside(inodes);
+      }
+    }
+  }
+}
