@@ -143,7 +143,7 @@ public final class Topology {
         String name = hosts.get(i);
         String origin = hostOrigins.get(i);
         if (name == null || name.isBlank()) {
-          problems.add(origin + ": a host needs a name");
+          problems.add(origin + ": a namespace needs a name");
         } else if (HOST.equals(name)) {
           problems.add(
               origin
@@ -151,7 +151,7 @@ public final class Topology {
                   + HOST
                   + "' stands for the machine's own namespace; pick another name");
         } else if (!names.add(name)) {
-          problems.add(origin + ": host '" + name + "' is declared twice");
+          problems.add(origin + ": namespace '" + name + "' is declared twice");
         }
       }
       Map<String, Set<String>> interfaces = new HashMap<>();

@@ -8,6 +8,7 @@ import dev.netns.junit.SharedNetwork;
 import dev.netns.junit.VethLink;
 import dev.netns.topology.Topology;
 import dev.netns.topology.VethDeclaration;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -41,7 +42,7 @@ final class Declarations {
   static Topology.Builder forClasses(List<Class<?>> chain) {
     Topology.Builder builder = Topology.builder();
     for (Class<?> c : chain) {
-      for (NetNamespace ns : AnnotationSupport.findRepeatableAnnotations(c, NetNamespace.class)) {
+      for (NetNamespace ns : repeatable(c, NetNamespace.class)) {
         builder.host(ns.value(), "@NetNamespace(\"" + ns.value() + "\") on " + c.getSimpleName());
       }
       for (Field field : declaringFields(c)) {
@@ -49,7 +50,7 @@ final class Declarations {
         String name = ns.value().isEmpty() ? field.getName() : ns.value();
         builder.host(name, "@NetNamespace on field " + c.getSimpleName() + "." + field.getName());
       }
-      for (VethLink link : AnnotationSupport.findRepeatableAnnotations(c, VethLink.class)) {
+      for (VethLink link : repeatable(c, VethLink.class)) {
         builder.veth(
             new VethDeclaration(
                 link.a(),
@@ -68,6 +69,20 @@ final class Declarations {
       }
     }
     return builder;
+  }
+
+  /**
+   * Repeatable annotations on a class, duplicates kept (JUnit's search folds equal annotations into
+   * one, which would hide a namespace declared twice), then those found through meta-annotations.
+   */
+  private static <A extends Annotation> List<A> repeatable(Class<?> c, Class<A> type) {
+    List<A> found = new ArrayList<>(List.of(c.getAnnotationsByType(type)));
+    for (A a : AnnotationSupport.findRepeatableAnnotations(c, type)) {
+      if (!found.contains(a)) {
+        found.add(a);
+      }
+    }
+    return found;
   }
 
   /** Adds the namespaces a test method declares on its parameters. */

@@ -1,0 +1,190 @@
+package dev.netns.netlink;
+
+import static dev.netns.netlink.GoldenBytes.assertBytes;
+import static dev.netns.netlink.GoldenBytes.row;
+import static dev.netns.netlink.IfLink.IFLA_IFNAME;
+import static dev.netns.netlink.IfLink.IFLA_INFO_DATA;
+import static dev.netns.netlink.IfLink.IFLA_INFO_KIND;
+import static dev.netns.netlink.IfLink.IFLA_LINKINFO;
+import static dev.netns.netlink.IfLink.IFLA_NET_NS_FD;
+import static dev.netns.netlink.IfLink.VETH_INFO_PEER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+@EnabledIf("dev.netns.netlink.GoldenBytes#littleEndianHost")
+class LinkRequestsTest {
+
+  /**
+   * RTM_NEWLINK for a veth pair whose ends are created directly in two other namespaces.
+   *
+   * <p>Checked against iproute2 6.1 (kernel 6.18), run from a third throwaway namespace so that
+   * nothing touched the host's: {@code strace -e trace=sendmsg -s 4096 -xx ip -n njgold0 link add
+   * veth0 netns njgold1 type veth peer name veth1 netns njgold2}. Its 108 bytes are in {@link
+   * #describesTheSameVethAsIproute2}. After moving {@code IFLA_NET_NS_FD} before {@code
+   * IFLA_IFNAME} in {@link LinkRequests#newVeth} (iproute2's order), the remaining differences are:
+   *
+   * <ul>
+   *   <li>{@code nlmsg_seq}: iproute2 uses {@code time(NULL)}; any value is fine, replies echo it.
+   *   <li>the fds: iproute2 had the namespace files open on 4 and 5; the kernel resolves whichever
+   *       fd the sender holds.
+   *   <li>{@code IFLA_INFO_KIND}: iproute2 sends {@code "veth"} without the NUL (nla_len 8), we
+   *       send {@code "veth\0"} (nla_len 9, three bytes of padding), so {@code IFLA_LINKINFO} is 60
+   *       bytes instead of 56 and the message 112 instead of 108. Harmless: the kernel's policy for
+   *       {@code IFLA_INFO_KIND} is {@code NLA_STRING}, which takes either form, and it copies the
+   *       kind with {@code nla_strscpy}.
+   * </ul>
+   *
+   * <p>These exact 112 bytes (seq 42, fds 5 and 6) were also sent to the kernel from a Python
+   * socket in a throwaway namespace holding the two namespace files on fds 5 and 6: the kernel
+   * answered with an ACK and {@code ip -n} showed veth0 and veth1 in their namespaces.
+   */
+  @Test
+  void vethWithBothEndsInOtherNamespaces() {
+    byte[] expected =
+        GoldenBytes.of(
+            // struct nlmsghdr
+            row(0x70, 0x00, 0x00, 0x00), // nlmsg_len = 112
+            row(0x10, 0x00), // nlmsg_type = RTM_NEWLINK (16)
+            row(0x05, 0x06), // nlmsg_flags = NLM_F_{REQUEST,ACK,EXCL,CREATE}
+            row(0x2a, 0x00, 0x00, 0x00), // nlmsg_seq = 42
+            row(0x00, 0x00, 0x00, 0x00), // nlmsg_pid = 0 (the kernel fills in the sender)
+            // struct ifinfomsg
+            row(0x00), // ifi_family = AF_UNSPEC
+            row(0x00), // __ifi_pad
+            row(0x00, 0x00), // ifi_type = 0
+            row(0x00, 0x00, 0x00, 0x00), // ifi_index = 0 (the kernel picks one)
+            row(0x00, 0x00, 0x00, 0x00), // ifi_flags = 0
+            row(0x00, 0x00, 0x00, 0x00), // ifi_change = 0
+            // IFLA_NET_NS_FD
+            row(0x08, 0x00), // nla_len = 8
+            row(0x1c, 0x00), // nla_type = IFLA_NET_NS_FD (28)
+            row(0x05, 0x00, 0x00, 0x00), // fd 5: veth0's namespace
+            // IFLA_IFNAME
+            row(0x0a, 0x00), // nla_len = 10
+            row(0x03, 0x00), // nla_type = IFLA_IFNAME (3)
+            row(0x76, 0x65, 0x74, 0x68), // "veth"
+            row(0x30, 0x00), // "0", NUL
+            row(0x00, 0x00), // padding to 4
+            // IFLA_LINKINFO (nested)
+            row(0x3c, 0x00), // nla_len = 60
+            row(0x12, 0x00), // nla_type = IFLA_LINKINFO (18), no NLA_F_NESTED as rtnetlink sends it
+            // IFLA_INFO_KIND
+            row(0x09, 0x00), // nla_len = 9
+            row(0x01, 0x00), // nla_type = IFLA_INFO_KIND (1)
+            row(0x76, 0x65, 0x74, 0x68), // "veth"
+            row(0x00), // NUL
+            row(0x00, 0x00, 0x00), // padding to 4
+            // IFLA_INFO_DATA (nested)
+            row(0x2c, 0x00), // nla_len = 44
+            row(0x02, 0x00), // nla_type = IFLA_INFO_DATA (2)
+            // VETH_INFO_PEER (nested): a struct ifinfomsg followed by the peer's attributes
+            row(0x28, 0x00), // nla_len = 40
+            row(0x01, 0x00), // nla_type = VETH_INFO_PEER (1)
+            row(0x00), // ifi_family = AF_UNSPEC
+            row(0x00), // __ifi_pad
+            row(0x00, 0x00), // ifi_type = 0
+            row(0x00, 0x00, 0x00, 0x00), // ifi_index = 0
+            row(0x00, 0x00, 0x00, 0x00), // ifi_flags = 0
+            row(0x00, 0x00, 0x00, 0x00), // ifi_change = 0
+            // IFLA_NET_NS_FD
+            row(0x08, 0x00), // nla_len = 8
+            row(0x1c, 0x00), // nla_type = IFLA_NET_NS_FD (28)
+            row(0x06, 0x00, 0x00, 0x00), // fd 6: veth1's namespace
+            // IFLA_IFNAME
+            row(0x0a, 0x00), // nla_len = 10
+            row(0x03, 0x00), // nla_type = IFLA_IFNAME (3)
+            row(0x76, 0x65, 0x74, 0x68), // "veth"
+            row(0x31, 0x00), // "1", NUL
+            row(0x00, 0x00) // padding to 4
+            );
+
+    assertBytes(LinkRequests.newVeth("veth0", 5, "veth1", 6).encode(42), expected);
+  }
+
+  /**
+   * Our request and iproute2's, given iproute2's seq and fds, carry the same header and the same
+   * attributes in the same order; only the NUL after {@code "veth"} differs (see above).
+   */
+  @Test
+  void describesTheSameVethAsIproute2() {
+    byte[] iproute2 =
+        GoldenBytes.hex(
+            "6c000000100005060b9e0d6b00000000"
+                + "00000000000000000000000000000000"
+                + "08001c00040000000a00030076657468300000003800120008000100"
+                + "766574682c000200280001000000000000000000000000000000000008001c00"
+                + "050000000a0003007665746831000000");
+    byte[] ours = LinkRequests.newVeth("veth0", 4, "veth1", 5).encode(1796054539);
+
+    assertThat(VethView.of(ours)).isEqualTo(VethView.of(iproute2));
+    assertThat(kindValue(ours)).isEqualTo("veth\0".getBytes(StandardCharsets.US_ASCII));
+    assertThat(kindValue(iproute2)).isEqualTo("veth".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] kindValue(byte[] bytes) {
+    NetlinkMessage message = NetlinkMessage.parseAll(bytes, bytes.length).get(0);
+    Attributes linkInfo =
+        message.attributes(IfInfoMsg.SIZE).get(IFLA_LINKINFO).orElseThrow().nested();
+    return linkInfo.bytes(IFLA_INFO_KIND);
+  }
+
+  /** What the kernel reads from a veth RTM_NEWLINK, field by field. */
+  private record VethView(
+      int type,
+      int flags,
+      int seq,
+      IfInfoMsg header,
+      List<Integer> attributeOrder,
+      int nsFd,
+      String name,
+      List<Integer> linkInfoOrder,
+      String kind,
+      IfInfoMsg peerHeader,
+      List<Integer> peerAttributeOrder,
+      int peerNsFd,
+      String peerName) {
+
+    static VethView of(byte[] bytes) {
+      List<NetlinkMessage> messages = NetlinkMessage.parseAll(bytes, bytes.length);
+      assertThat(messages).hasSize(1);
+      NetlinkMessage message = messages.get(0);
+      Attributes attributes = message.attributes(IfInfoMsg.SIZE);
+      Attributes linkInfo = attributes.get(IFLA_LINKINFO).orElseThrow().nested();
+      byte[] peer =
+          linkInfo
+              .get(IFLA_INFO_DATA)
+              .orElseThrow()
+              .nested()
+              .get(VETH_INFO_PEER)
+              .orElseThrow()
+              .value();
+      ByteBuffer peerBody = ByteBuffer.wrap(peer).order(ByteOrder.nativeOrder());
+      IfInfoMsg peerHeader = IfInfoMsg.decode(peerBody);
+      Attributes peerAttributes = Attributes.parse(peerBody);
+      return new VethView(
+          message.type(),
+          message.flags(),
+          message.seq(),
+          IfInfoMsg.decode(message.body()),
+          types(attributes),
+          attributes.u32(IFLA_NET_NS_FD, -1),
+          attributes.string(IFLA_IFNAME),
+          types(linkInfo),
+          linkInfo.string(IFLA_INFO_KIND),
+          peerHeader,
+          types(peerAttributes),
+          peerAttributes.u32(IFLA_NET_NS_FD, -1),
+          peerAttributes.string(IFLA_IFNAME));
+    }
+
+    private static List<Integer> types(Attributes attributes) {
+      return attributes.all().stream().map(Attribute::type).toList();
+    }
+  }
+}
