@@ -12,19 +12,30 @@ import java.util.Arrays;
 public record Attribute(int type, boolean nestedFlag, byte[] value) {
 
   public int u8() {
+    requireLength(1);
     return value[0] & 0xff;
   }
 
   public int u16() {
+    requireLength(2);
     return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
   }
 
   public int u32() {
+    requireLength(4);
     return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt();
   }
 
   public long u64() {
+    requireLength(8);
     return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong();
+  }
+
+  private void requireLength(int bytes) {
+    if (value.length < bytes) {
+      throw new NetlinkFormatException(
+          "attribute " + type + " has " + value.length + " bytes; " + bytes + " expected");
+    }
   }
 
   /** The value as a string, without the terminating NUL. */

@@ -19,7 +19,11 @@ public record Attributes(List<Attribute> all) {
       int start = buffer.position();
       int length = buffer.getShort() & 0xffff;
       int rawType = buffer.getShort() & 0xffff;
-      if (length < Netlink.NLA_HDRLEN || start + length > buffer.limit()) {
+      if (length < Netlink.NLA_HDRLEN) {
+        throw new NetlinkFormatException(
+            "attribute at offset " + start + " has length " + length + ", shorter than its header");
+      }
+      if (start + length > buffer.limit()) {
         throw new NetlinkFormatException(
             "attribute at offset " + start + " has length " + length + " beyond its message");
       }

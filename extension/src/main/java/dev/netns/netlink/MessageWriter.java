@@ -79,6 +79,10 @@ public final class MessageWriter {
 
   /** An attribute with raw content. */
   public MessageWriter putAttribute(int type, byte[] value) {
+    if (Netlink.NLA_HDRLEN + value.length > 0xffff) {
+      throw new IllegalArgumentException(
+          "attribute " + type + " of " + value.length + " bytes does not fit nla_len (16 bits)");
+    }
     padToAlignment();
     ensure(Netlink.NLA_HDRLEN + value.length);
     buffer.putShort((short) (Netlink.NLA_HDRLEN + value.length));
@@ -120,6 +124,10 @@ public final class MessageWriter {
   /** Closes the nested attribute opened at {@code token}. */
   public MessageWriter endNested(int token) {
     padToAlignment();
+    if (buffer.position() - token > 0xffff) {
+      throw new IllegalStateException(
+          "nested attribute of " + (buffer.position() - token) + " bytes does not fit nla_len");
+    }
     buffer.putShort(token, (short) (buffer.position() - token));
     return this;
   }

@@ -10,6 +10,13 @@ public record NetlinkError(int errno, int requestType, int requestSeq, String ex
 
   /** Decodes an {@code NLMSG_ERROR} message: {@code struct nlmsgerr} plus optional TLVs. */
   public static NetlinkError decode(NetlinkMessage message) {
+    if (message.payload().length < 4 + Netlink.NLMSG_HDRLEN) {
+      throw new NetlinkFormatException(
+          "NLMSG_ERROR payload of "
+              + message.payload().length
+              + " bytes; it needs "
+              + (4 + Netlink.NLMSG_HDRLEN));
+    }
     ByteBuffer body = message.body();
     int error = body.getInt();
     int requestLength = body.getInt(); // nlmsg_len of the request that failed
