@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A Linux network namespace held open by a file descriptor, with a netlink socket inside it.
@@ -49,6 +50,7 @@ public final class NetworkNamespace implements AutoCloseable {
   private ThreadPoolExecutor thread;
   private Thread serviceThread;
   private volatile boolean closed;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
   private NetworkNamespace(
       LibC libc, String name, int fd, long inode, NetlinkSocket netlink, boolean created) {
@@ -300,9 +302,27 @@ public final class NetworkNamespace implements AutoCloseable {
     }
   }
 
-  /** Called by a {@link NamespaceThread} as it starts: moves it into this namespace. */
+  /**
+   * Called by a {@link NamespaceThread} as it starts: moves it into this namespace. A thread that
+   * starts after {@link #close} is refused, never sent through a descriptor number that may by now
+   * belong to another namespace.
+   */
   void enter() {
-    libc.setns(fd, LibC.CLONE_NEWNET);
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException(
+            "namespace "
+                + name
+                + " was closed before thread "
+                + Thread.currentThread().getName()
+                + " started");
+      }
+      libc.setns(fd, LibC.CLONE_NEWNET);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    verifyCurrentThread();
   }
 
   /**
@@ -314,10 +334,15 @@ public final class NetworkNamespace implements AutoCloseable {
   public void close() {
     ThreadPoolExecutor toStop;
     synchronized (this) {
-      if (closed) {
-        return;
+      lifecycle.writeLock().lock();
+      try {
+        if (closed) {
+          return;
+        }
+        closed = true;
+      } finally {
+        lifecycle.writeLock().unlock();
       }
-      closed = true;
       toStop = thread;
       thread = null;
     }

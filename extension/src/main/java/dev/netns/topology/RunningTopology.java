@@ -33,7 +33,23 @@ public final class RunningTopology implements AutoCloseable {
     this.host = host;
   }
 
+  /**
+   * Topologies that touch the machine's namespace start one at a time in this JVM, so that the
+   * check against the machine's routes and the addresses added after it cannot interleave with
+   * another test's.
+   */
+  private static final Object HOST_CHANGES = new Object();
+
   static RunningTopology start(Topology topology) {
+    if (!topology.touchesHost()) {
+      return startUnlocked(topology);
+    }
+    synchronized (HOST_CHANGES) {
+      return startUnlocked(topology);
+    }
+  }
+
+  private static RunningTopology startUnlocked(Topology topology) {
     NetworkNamespace host = null;
     if (topology.touchesHost()) {
       host = NetworkNamespace.host();

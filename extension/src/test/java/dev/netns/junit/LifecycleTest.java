@@ -1,0 +1,227 @@
+package dev.netns.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netns.kernel.NamespaceInode;
+import dev.netns.testing.HostState;
+import dev.netns.testing.Requirements;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** When networks are built and torn down, and what teardown guarantees. */
+@Tag("privileged")
+class LifecycleTest {
+
+  @BeforeEach
+  void requirePrivileges() {
+    Requirements.requireNamespaces();
+  }
+
+  /** Descriptors of this process that point at a namespace with this inode. */
+  static List<String> fdsOn(long inode) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          if (Files.readSymbolicLink(fd).toString().equals("net:[" + inode + "]")) {
+            found.add(fd.toString());
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  static final Map<String, Long> SEEN = new ConcurrentHashMap<>();
+
+  @NetNamespace("blue")
+  @VethLink(
+      a = "blue",
+      aAddress = "10.78.0.1/24",
+      b = VethLink.HOST,
+      bName = "njtdfail0",
+      bAddress = "10.78.0.2/24")
+  static class FailingTest {
+    @Test
+    void fails(@Ns("blue") NetNs blue) throws Exception {
+      SEEN.put("failing", blue.call(NamespaceInode::ofCurrentThread));
+      throw new AssertionError("the test itself fails");
+    }
+  }
+
+  @Test
+  void failingTestStillTearsEverythingDown() throws Exception {
+    EngineExecutionResults results = Fixtures.run(FailingTest.class);
+    results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+    assertThat(Fixtures.onlyFailure(results)).hasMessage("the test itself fails");
+    long inode = SEEN.get("failing");
+    assertThat(fdsOn(inode)).as("descriptors holding the namespace").isEmpty();
+    assertThat(HostState.threadsOutsideHostNamespace())
+        .noneMatch(t -> t.contains("[" + inode + "]"));
+    assertThat(HostState.hostLinks()).doesNotContain("njtdfail0");
+  }
+
+  static final CountDownLatch RELEASE_LEAKED = new CountDownLatch(1);
+
+  @NetNamespace("blue")
+  static class LeakingTest {
+    @Test
+    void leaksAThread(@Ns("blue") NetNs blue) throws InterruptedException {
+      CountDownLatch inside = new CountDownLatch(1);
+      Thread leaked =
+          blue.newThread(
+              () -> {
+                inside.countDown();
+                try {
+                  RELEASE_LEAKED.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      leaked.start();
+      inside.await();
+    }
+  }
+
+  @Test
+  void threadLeftInANamespaceFailsTheTestNamingIt() {
+    try {
+      EngineExecutionResults results = Fixtures.run(LeakingTest.class);
+      // JUnit reports a failure of its store's close() wrapped in a JUnitException.
+      Throwable failure = Fixtures.onlyFailure(results).getCause();
+      assertThat(failure)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith(
+              "LeakingTest.leaksAThread() left threads inside its network namespaces after"
+                  + " teardown, which keeps them alive: 'netns-blue-1' (tid ")
+          .hasMessageEndingWith(
+              "Stop every thread and executor started inside a namespace before the test ends"
+                  + " (set netns.threadLeaks=warn to only warn).");
+    } finally {
+      RELEASE_LEAKED.countDown();
+    }
+  }
+
+  static final CountDownLatch RELEASE_WARNED = new CountDownLatch(1);
+
+  @NetNamespace("blue")
+  static class WarnedLeakingTest {
+    @Test
+    void leaksAThread(@Ns("blue") NetNs blue) throws InterruptedException {
+      CountDownLatch inside = new CountDownLatch(1);
+      blue.newThread(
+              () -> {
+                inside.countDown();
+                try {
+                  RELEASE_WARNED.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              })
+          .start();
+      inside.await();
+    }
+  }
+
+  @Test
+  void threadLeakOnlyWarnsWhenConfigured() {
+    try {
+      Fixtures.run(WarnedLeakingTest.class, Map.of("netns.threadLeaks", "warn"))
+          .testEvents()
+          .assertStatistics(stats -> stats.succeeded(1).failed(0));
+    } finally {
+      RELEASE_WARNED.countDown();
+    }
+  }
+
+  static final List<Long> PER_METHOD = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @NetNamespace("blue")
+  static class PerMethodTest {
+    @Test
+    void first(@Ns("blue") NetNs blue) throws Exception {
+      PER_METHOD.add(blue.call(NamespaceInode::ofCurrentThread));
+    }
+
+    @Test
+    void second(@Ns("blue") NetNs blue) throws Exception {
+      PER_METHOD.add(blue.call(NamespaceInode::ofCurrentThread));
+    }
+  }
+
+  @Test
+  void eachTestMethodGetsAFreshNetworkByDefault() {
+    Fixtures.run(PerMethodTest.class).testEvents().assertStatistics(s -> s.succeeded(2));
+    assertThat(PER_METHOD).hasSize(2).doesNotHaveDuplicates();
+  }
+
+  static final Set<Long> SHARED = ConcurrentHashMap.newKeySet();
+
+  @SharedNetwork
+  @NetNamespace("blue")
+  static class SharedTest {
+    @Test
+    void first(@Ns("blue") NetNs blue) throws Exception {
+      SHARED.add(blue.call(NamespaceInode::ofCurrentThread));
+    }
+
+    @Test
+    void second(@Ns("blue") NetNs blue) throws Exception {
+      SHARED.add(blue.call(NamespaceInode::ofCurrentThread));
+    }
+
+    @Nested
+    class Inner {
+      @Test
+      void nestedSeesTheEnclosingNetwork(@Ns("blue") NetNs blue) throws Exception {
+        SHARED.add(blue.call(NamespaceInode::ofCurrentThread));
+      }
+    }
+  }
+
+  @Test
+  void sharedNetworkServesEveryMethodAndNestedClasses() throws IOException {
+    Fixtures.run(SharedTest.class).testEvents().assertStatistics(s -> s.succeeded(3).failed(0));
+    assertThat(SHARED).hasSize(1);
+    assertThat(fdsOn(SHARED.iterator().next())).as("torn down after the class").isEmpty();
+  }
+
+  static final List<Long> STATIC_FIELD = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @NetNamespace("blue")
+  static class StaticFieldTest {
+    @Ns("blue")
+    static NetNs blue;
+
+    @Test
+    void first() throws Exception {
+      STATIC_FIELD.add(blue.call(NamespaceInode::ofCurrentThread));
+    }
+
+    @Test
+    void second() throws Exception {
+      STATIC_FIELD.add(blue.call(NamespaceInode::ofCurrentThread));
+    }
+  }
+
+  @Test
+  void staticFieldImpliesOneNetworkPerClass() {
+    Fixtures.run(StaticFieldTest.class).testEvents().assertStatistics(s -> s.succeeded(2));
+    assertThat(STATIC_FIELD).hasSize(2).containsOnly(STATIC_FIELD.get(0));
+  }
+}
