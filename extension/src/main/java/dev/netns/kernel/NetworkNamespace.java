@@ -379,12 +379,25 @@ public final class NetworkNamespace implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the thread has ended, down to the kernel task: {@code join} returns when the Java
+   * thread is done, a moment before its task leaves {@code /proc/self/task} and lets go of the
+   * namespace.
+   */
   private static void joinQuietly(Thread t) {
     if (t == null) {
       return;
     }
     try {
       t.join(10_000);
+      int tid = t instanceof NamespaceThread nt ? nt.tid : 0;
+      if (tid > 0) {
+        Path task = Path.of("/proc/self/task", Integer.toString(tid));
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (Files.exists(task) && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -409,6 +422,7 @@ public final class NetworkNamespace implements AutoCloseable {
   static final class NamespaceThread extends Thread {
     private final NetworkNamespace namespace;
     private final boolean service;
+    private volatile int tid;
 
     NamespaceThread(NetworkNamespace namespace, Runnable task, String threadName, boolean service) {
       super(task, threadName);
@@ -419,6 +433,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     @Override
     public void run() {
+      tid = namespace.libc.gettid();
       try {
         namespace.enter();
       } catch (RuntimeException e) {

@@ -34,7 +34,11 @@ public final class HostState {
     return names;
   }
 
-  /** Threads of this JVM (by /proc task name) whose network namespace is not the process's. */
+  /**
+   * Threads of this JVM (by /proc task name) whose network namespace is not the process's. The
+   * JDK's "process reaper" is left out: it is made by whichever thread first starts a process and
+   * idles up to a minute wherever it was made (see docs/threads-and-sockets.md).
+   */
   public static List<String> threadsOutsideHostNamespace() {
     List<String> threads = new ArrayList<>();
     try {
@@ -43,8 +47,9 @@ public final class HostState {
         for (Path task : tasks) {
           try {
             String ns = Files.readSymbolicLink(task.resolve("ns/net")).toString();
-            if (!ns.equals(home)) {
-              threads.add(Files.readString(task.resolve("comm")).trim() + " in " + ns);
+            String name = Files.readString(task.resolve("comm")).trim();
+            if (!ns.equals(home) && !name.equals("process reaper")) {
+              threads.add(name + " in " + ns);
             }
           } catch (IOException e) {
             // the thread ended while we looked
