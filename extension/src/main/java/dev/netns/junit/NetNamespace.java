@@ -53,8 +53,8 @@ public @interface NetNamespace {
 
   /**
    * {@code netns.bind=true} also binds each namespace under {@code /run/netns} as {@code
-   * netns-junit-PID-NAME}, so that {@code ip netns exec} reaches it while a test is paused in a
-   * debugger. The bindings are removed at teardown; those of dead JVMs are reaped at start.
+   * nj-PID-N-NAME}, so that {@code ip netns exec} reaches it while a test is paused in a debugger.
+   * The bindings are removed at teardown; those of dead JVMs are reaped at start.
    */
   String BIND_PROPERTY_NAME = "netns.bind";
 

@@ -63,11 +63,22 @@ public final class Capabilities {
 
   private static String explain(KernelException e) {
     if (e.errno() == Errno.EPERM) {
+      String who =
+          effectiveCapabilities()
+              .map(
+                  caps ->
+                      "root".equals(System.getProperty("user.name"))
+                          ? " This process runs as root but without CAP_SYS_ADMIN (CapEff="
+                              + caps
+                              + "), as in a container that drops capabilities."
+                          : "")
+              .orElse("");
       return "creating a network namespace was refused ("
           + e.getMessage()
-          + "). Run the tests as root, or with CAP_SYS_ADMIN and CAP_NET_ADMIN, or start the test"
-          + " JVM inside a user and network namespace (the rootless path, see"
-          + " docs/getting-started.md)."
+          + ")."
+          + who
+          + " Run the tests as root with CAP_SYS_ADMIN and CAP_NET_ADMIN, or start the test JVM"
+          + " inside a user and network namespace (see docs/getting-started.md)."
           + userNamespaceHints();
     }
     if (e.errno() == Errno.ENOTSUP || e.errno() == Errno.EINVAL || e.errno() == Errno.ENOSYS) {
@@ -97,6 +108,19 @@ public final class Capabilities {
         .ifPresent(
             v -> hints.append(" User namespaces are disabled (user.max_user_namespaces=0)."));
     return hints.toString();
+  }
+
+  private static Optional<String> effectiveCapabilities() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapEff:")) {
+          return Optional.of(line.substring(7).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or /proc unreadable: say nothing about it
+    }
+    return Optional.empty();
   }
 
   private static Optional<String> sysctl(String path) {

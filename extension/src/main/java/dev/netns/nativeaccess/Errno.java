@@ -35,6 +35,7 @@ public final class Errno {
   public static final int ENETDOWN = 100;
   public static final int ENETUNREACH = 101;
   public static final int ENOBUFS = 105;
+  public static final int ENOTCONN = 107;
   public static final int ETIMEDOUT = 110;
   public static final int ECONNREFUSED = 111;
   public static final int EHOSTUNREACH = 113;
@@ -68,6 +69,7 @@ public final class Errno {
           Map.entry(ENETDOWN, "ENETDOWN"),
           Map.entry(ENETUNREACH, "ENETUNREACH"),
           Map.entry(ENOBUFS, "ENOBUFS"),
+          Map.entry(ENOTCONN, "ENOTCONN"),
           Map.entry(ETIMEDOUT, "ETIMEDOUT"),
           Map.entry(ECONNREFUSED, "ECONNREFUSED"),
           Map.entry(EHOSTUNREACH, "EHOSTUNREACH"));

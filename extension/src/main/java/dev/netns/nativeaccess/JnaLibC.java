@@ -85,6 +85,15 @@ final class JnaLibC implements LibC {
     return failure(call, e.getErrorCode(), null);
   }
 
+  private static String cloneFlags(int flags) {
+    return switch (flags) {
+      case CLONE_NEWNET -> "CLONE_NEWNET";
+      case CLONE_NEWUSER -> "CLONE_NEWUSER";
+      case CLONE_NEWNS -> "CLONE_NEWNS";
+      default -> "0x" + Integer.toHexString(flags);
+    };
+  }
+
   @Override
   public String strerror(int errno) {
     return C.strerror(errno);
@@ -95,7 +104,7 @@ final class JnaLibC implements LibC {
     try {
       C.unshare(flags);
     } catch (LastErrorException e) {
-      throw failure("unshare(0x" + Integer.toHexString(flags) + ")", e);
+      throw failure("unshare(" + cloneFlags(flags) + ")", e);
     }
   }
 
@@ -104,7 +113,7 @@ final class JnaLibC implements LibC {
     try {
       C.setns(fd, nstype);
     } catch (LastErrorException e) {
-      throw failure("setns(" + fd + ", 0x" + Integer.toHexString(nstype) + ")", e);
+      throw failure("setns(" + fd + ", " + cloneFlags(nstype) + ")", e);
     }
   }
 

@@ -27,9 +27,9 @@ final class Requirements {
     throw new TestAbortedException(
         "skipped: "
             + problem.get()
-            + " (set "
+            + " Set "
             + NetNamespace.REQUIRE_PROPERTY_NAME
-            + "=true to fail instead)");
+            + "=true to fail instead of skipping.");
   }
 
   static boolean required(ExtensionContext context) {
