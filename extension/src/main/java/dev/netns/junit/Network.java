@@ -20,6 +20,15 @@ public interface Network {
   /** The namespace of that name, or {@link VethLink#HOST} for the machine's own. */
   NetNs namespace(String name);
 
+  /**
+   * The first IPv4 address of a host (its first address of any family if it has no IPv4 one), as
+   * declared or assigned: what the host's name stands for in a test.
+   */
+  java.net.InetAddress address(String host);
+
+  /** Every address of a host, with prefix, links first then LANs, in declaration order. */
+  List<String> addresses(String host);
+
   /** Every declared link. */
   List<Link> links();
 

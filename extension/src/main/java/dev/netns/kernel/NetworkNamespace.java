@@ -72,6 +72,14 @@ public final class NetworkNamespace implements AutoCloseable {
    * are closed before the failure is thrown.
    */
   public static List<NetworkNamespace> createAll(List<String> names) {
+    return createAll(names, Set.of());
+  }
+
+  /**
+   * As {@link #createAll(List)}, with IPv4 and IPv6 forwarding turned on in the namespaces named in
+   * {@code routers} while they are made (no thread of their own is needed for it).
+   */
+  public static List<NetworkNamespace> createAll(List<String> names, Set<String> routers) {
     LibC libc = LibC.instance();
     List<NetworkNamespace> made =
         NamespaceFactory.call(
@@ -85,6 +93,9 @@ public final class NetworkNamespace implements AutoCloseable {
                           () -> libc.unshare(LibC.CLONE_NEWNET),
                           () -> {
                             disableDuplicateAddressDetection();
+                            if (routers.contains(name)) {
+                              enableForwarding();
+                            }
                             return adoptCurrent(libc, name, true);
                           }));
                 }
@@ -157,6 +168,15 @@ public final class NetworkNamespace implements AutoCloseable {
       if (Files.exists(path)) {
         Files.writeString(path, "0");
       }
+    }
+  }
+
+  /** On the factory thread, inside a new namespace: make it a router. */
+  private static void enableForwarding() throws IOException {
+    Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
+    Path v6 = Path.of("/proc/sys/net/ipv6/conf/all/forwarding");
+    if (Files.exists(v6)) {
+      Files.writeString(v6, "1");
     }
   }
 

@@ -18,6 +18,20 @@ public final class LinkRequests {
    * of the socket the request is sent on.
    */
   public static Request newVeth(String name, int nsFd, String peerName, int peerNsFd) {
+    return newVeth(name, nsFd, 0, peerName, peerNsFd, 0, false);
+  }
+
+  /**
+   * A veth pair as {@link #newVeth(String, int, String, int)}, with each end's ifindex chosen by
+   * the caller (0: the kernel picks) and, with {@code up}, the first end up from the start, so that
+   * no lookup is needed before addresses go on. The peer cannot be brought up in the same request:
+   * the kernel configures it before the pair is joined, and a veth without its peer refuses to open
+   * (ENOTCONN).
+   */
+  public static Request newVeth(
+      String name, int nsFd, int index, String peerName, int peerNsFd, int peerIndex, boolean up) {
+    int flags = up ? IFF_UP : 0;
+    int change = up ? IFF_UP : 0;
     return new Request(
         RTM_NEWLINK,
         CREATE,
@@ -25,7 +39,7 @@ public final class LinkRequests {
         w -> {
           // IFLA_NET_NS_FD before IFLA_IFNAME at both ends, as iproute2 sends them, so that the
           // golden bytes in LinkRequestsTest line up with `ip link add ... type veth peer ...`.
-          new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).writeTo(w);
+          new IfInfoMsg(AF_UNSPEC, 0, index, flags, change).writeTo(w);
           if (nsFd >= 0) {
             w.putU32Attribute(IFLA_NET_NS_FD, nsFd);
           }
@@ -34,7 +48,7 @@ public final class LinkRequests {
           w.putString(IFLA_INFO_KIND, "veth");
           int data = w.beginNested(IFLA_INFO_DATA);
           int peer = w.beginNested(VETH_INFO_PEER);
-          new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).writeTo(w);
+          new IfInfoMsg(AF_UNSPEC, 0, peerIndex, 0, 0).writeTo(w);
           if (peerNsFd >= 0) {
             w.putU32Attribute(IFLA_NET_NS_FD, peerNsFd);
           }
@@ -47,12 +61,23 @@ public final class LinkRequests {
 
   /** A link of a kind that needs no options, such as {@code "bridge"} or {@code "dummy"}. */
   public static Request newLink(String name, String kind) {
+    return newLink(name, kind, -1, 0, false);
+  }
+
+  /**
+   * A link of a kind that needs no options, placed in the namespace of {@code nsFd} (negative: the
+   * socket's), with the given ifindex (0: the kernel picks), optionally up from the start.
+   */
+  public static Request newLink(String name, String kind, int nsFd, int index, boolean up) {
     return new Request(
         RTM_NEWLINK,
         CREATE,
         "RTM_NEWLINK " + kind + " " + name,
         w -> {
-          new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).writeTo(w);
+          new IfInfoMsg(AF_UNSPEC, 0, index, up ? IFF_UP : 0, up ? IFF_UP : 0).writeTo(w);
+          if (nsFd >= 0) {
+            w.putU32Attribute(IFLA_NET_NS_FD, nsFd);
+          }
           w.putString(IFLA_IFNAME, name);
           int linkInfo = w.beginNested(IFLA_LINKINFO);
           w.putString(IFLA_INFO_KIND, kind);

@@ -9,6 +9,8 @@ import dev.netns.netlink.LinkRequests;
 import dev.netns.netlink.Request;
 import dev.netns.netlink.RouteRequests;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +21,16 @@ import java.util.Map;
  * <p>Namespaces are anonymous, held only by this JVM's descriptors, so a JVM killed in the middle
  * leaves nothing behind either: the kernel frees them with every device inside. Ends in the
  * machine's own namespace are deleted explicitly on close.
+ *
+ * <p>Building takes few round trips: all namespaces are made in one trip to the factory thread;
+ * every link is created in one batch, up from the start and with its ifindex chosen here (so no
+ * lookups follow); then one batch per namespace adds addresses and routes.
  */
 public final class RunningTopology implements AutoCloseable {
-  private final Topology topology;
-  private final Map<String, NetworkNamespace> namespaces;
-  private final NetworkNamespace host;
-  private boolean closed;
+  /** Where chosen ifindexes start in a fresh namespace: clear of devices the kernel adds itself. */
+  private static final int FIRST_INDEX = 100;
 
-  private RunningTopology(
-      Topology topology, Map<String, NetworkNamespace> namespaces, NetworkNamespace host) {
-    this.topology = topology;
-    this.namespaces = namespaces;
-    this.host = host;
-  }
+  private static final String BRIDGE = "br0";
 
   /**
    * Topologies that touch the machine's namespace start one at a time in this JVM, so that the
@@ -39,6 +38,19 @@ public final class RunningTopology implements AutoCloseable {
    * another test's.
    */
   private static final Object HOST_CHANGES = new Object();
+
+  private final Topology topology;
+  private final Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
+  private final Map<String, NetworkNamespace> switches = new LinkedHashMap<>();
+  private final NetworkNamespace host;
+  private final Map<NetworkNamespace, Map<String, Integer>> indexes = new HashMap<>();
+  private final List<Object[]> peersToBringUp = new ArrayList<>();
+  private boolean closed;
+
+  private RunningTopology(Topology topology, NetworkNamespace host) {
+    this.topology = topology;
+    this.host = host;
+  }
 
   static RunningTopology start(Topology topology) {
     if (!topology.touchesHost()) {
@@ -63,11 +75,19 @@ public final class RunningTopology implements AutoCloseable {
         throw e;
       }
     }
-    Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
-    RunningTopology running = new RunningTopology(topology, namespaces, host);
+    RunningTopology running = new RunningTopology(topology, host);
     try {
-      for (NetworkNamespace ns : NetworkNamespace.createAll(topology.hosts())) {
-        namespaces.put(ns.name(), ns);
+      List<String> names = new ArrayList<>(topology.hosts());
+      for (Lan lan : topology.lans()) {
+        names.add("lan:" + lan.name());
+      }
+      List<NetworkNamespace> made = NetworkNamespace.createAll(names, topology.routers());
+      for (NetworkNamespace ns : made) {
+        if (ns.name().startsWith("lan:")) {
+          running.switches.put(ns.name().substring(4), ns);
+        } else {
+          running.namespaces.put(ns.name(), ns);
+        }
       }
       running.wire();
       return running;
@@ -82,35 +102,66 @@ public final class RunningTopology implements AutoCloseable {
   }
 
   private void wire() {
-    if (topology.links().isEmpty()) {
+    if (topology.links().isEmpty() && topology.lans().isEmpty()) {
       return;
     }
-    // Every pair in one batch: the requests carry both namespaces' fds, so one socket serves all.
-    List<Request> veths = new ArrayList<>();
-    for (VethPair link : topology.links()) {
-      veths.add(
-          Links.vethRequest(
-              namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface()));
+    // 1. Every bridge and every veth pair, in one batch on one socket: the requests carry the
+    //    namespaces' fds, so they land where they belong.
+    List<Request> create = new ArrayList<>();
+    for (Lan lan : topology.lans()) {
+      NetworkNamespace sw = switches.get(lan.name());
+      create.add(
+          LinkRequests.newLink(BRIDGE, "bridge", sw.fd(), assign(sw, BRIDGE), true)
+              .describedAs("RTM_NEWLINK bridge " + sw.name() + ":" + BRIDGE));
     }
-    NetworkNamespace any = namespaces.isEmpty() ? host : namespaces.values().iterator().next();
-    any.netlink().executeAll(veths);
+    for (VethPair link : topology.links()) {
+      create.add(
+          veth(namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface()));
+    }
+    for (Lan lan : topology.lans()) {
+      NetworkNamespace sw = switches.get(lan.name());
+      for (LanPort port : lan.ports()) {
+        create.add(veth(sw, port.switchPort(), namespace(port.host()), port.interfaceName()));
+      }
+    }
+    NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
+    any.netlink().executeAll(create);
 
-    // Then, per namespace, one batch: MTU, up, addresses, routes to the peer's other subnets.
-    Map<NetworkNamespace, List<Request>> batches = new LinkedHashMap<>();
+    // 2. Ports into their bridges, one batch per switch; peers up in their namespace's batch.
+    Map<NetworkNamespace, List<Request>> setup = new LinkedHashMap<>();
+    for (Object[] peer : peersToBringUp) {
+      NetworkNamespace ns = (NetworkNamespace) peer[0];
+      String name = (String) peer[1];
+      setup
+          .computeIfAbsent(ns, k -> new ArrayList<>())
+          .add(
+              LinkRequests.setUp(index(ns, name), true)
+                  .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " up"));
+    }
+    for (Lan lan : topology.lans()) {
+      NetworkNamespace sw = switches.get(lan.name());
+      List<Request> enslave = new ArrayList<>();
+      for (LanPort port : lan.ports()) {
+        enslave.add(
+            LinkRequests.setMaster(index(sw, port.switchPort()), index(sw, BRIDGE))
+                .describedAs("RTM_NEWLINK " + sw.name() + ":" + port.switchPort() + " master br0"));
+      }
+      sw.netlink().executeAll(enslave);
+    }
+
+    // 3. Per namespace, one batch: MTU, addresses, then routes (which need the addresses).
+    Map<NetworkNamespace, List<Request>> routes = new LinkedHashMap<>();
     for (VethPair link : topology.links()) {
       for (String side : new String[] {link.a(), link.b()}) {
         NetworkNamespace ns = namespace(side);
         String name = link.interfaceIn(side);
-        int index = Links.index(ns, name);
-        List<Request> batch = batches.computeIfAbsent(ns, k -> new ArrayList<>());
+        int index = index(ns, name);
+        List<Request> batch = setup.computeIfAbsent(ns, k -> new ArrayList<>());
         if (link.mtu() > 0) {
           batch.add(
               LinkRequests.setMtu(index, link.mtu())
                   .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " mtu " + link.mtu()));
         }
-        batch.add(
-            LinkRequests.setUp(index, true)
-                .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " up"));
         List<Cidr> own = link.addressesIn(side);
         for (Cidr address : own) {
           batch.add(Addresses.addRequest(ns, name, index, address));
@@ -121,14 +172,72 @@ public final class RunningTopology implements AutoCloseable {
           if (!covered && sameFamily) {
             // The peer sits in another subnet: reach exactly that subnet over this wire.
             Cidr subnet = peer.network();
-            batch.add(
-                RouteRequests.addUnicast(subnet.address(), subnet.prefixLength(), null, index)
-                    .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
+            routes
+                .computeIfAbsent(ns, k -> new ArrayList<>())
+                .add(
+                    RouteRequests.addUnicast(subnet.address(), subnet.prefixLength(), null, index)
+                        .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
           }
         }
       }
     }
-    batches.forEach((ns, batch) -> ns.netlink().executeAll(batch));
+    for (Lan lan : topology.lans()) {
+      for (LanPort port : lan.ports()) {
+        NetworkNamespace ns = namespace(port.host());
+        int index = index(ns, port.interfaceName());
+        for (Cidr address : port.addresses()) {
+          setup
+              .computeIfAbsent(ns, k -> new ArrayList<>())
+              .add(Addresses.addRequest(ns, port.interfaceName(), index, address));
+        }
+      }
+    }
+    for (StaticRoute route : topology.routes()) {
+      NetworkNamespace ns = namespace(route.in());
+      routes
+          .computeIfAbsent(ns, k -> new ArrayList<>())
+          .add(
+              RouteRequests.addUnicast(
+                      route.isDefault() ? null : route.to().address(),
+                      route.to().prefixLength(),
+                      route.via(),
+                      0)
+                  .describedAs(
+                      "RTM_NEWROUTE "
+                          + (route.isDefault() ? "default" : route.to())
+                          + " via "
+                          + route.via().getHostAddress()
+                          + " in "
+                          + ns.name()
+                          + " ("
+                          + route.origin()
+                          + ")"));
+    }
+    routes.forEach((ns, batch) -> setup.computeIfAbsent(ns, k -> new ArrayList<>()).addAll(batch));
+    setup.forEach((ns, batch) -> ns.netlink().executeAll(batch));
+  }
+
+  private Request veth(NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
+    peersToBringUp.add(new Object[] {b, bName});
+    return LinkRequests.newVeth(
+            aName, a.fd(), assign(a, aName), bName, b.fd(), assign(b, bName), true)
+        .describedAs("RTM_NEWLINK veth " + a.name() + ":" + aName + "<->" + b.name() + ":" + bName);
+  }
+
+  /** Chooses the ifindex of a new link; in the machine's namespace the kernel chooses (0). */
+  private int assign(NetworkNamespace ns, String name) {
+    if (ns == host) {
+      return 0;
+    }
+    Map<String, Integer> byName = indexes.computeIfAbsent(ns, k -> new HashMap<>());
+    int index = FIRST_INDEX + byName.size();
+    byName.put(name, index);
+    return index;
+  }
+
+  private int index(NetworkNamespace ns, String name) {
+    Integer chosen = indexes.getOrDefault(ns, Map.of()).get(name);
+    return chosen != null ? chosen : Links.index(ns, name);
   }
 
   /** The topology this network was built from. */
@@ -151,7 +260,24 @@ public final class RunningTopology implements AutoCloseable {
 
   /** The declared namespaces, by name, in declaration order. */
   public Map<String, NetworkNamespace> namespaces() {
-    return java.util.Collections.unmodifiableMap(namespaces);
+    return Collections.unmodifiableMap(namespaces);
+  }
+
+  /** The hidden namespace holding a LAN's switch (a bridge named {@code br0}). */
+  public NetworkNamespace lanSwitch(String lan) {
+    NetworkNamespace sw = switches.get(lan);
+    if (sw == null) {
+      throw new IllegalArgumentException(
+          "no LAN '" + lan + "' (declared: " + switches.keySet() + ")");
+    }
+    return sw;
+  }
+
+  /** Every namespace this network made: hosts and LAN switches. */
+  public List<NetworkNamespace> allNamespaces() {
+    List<NetworkNamespace> all = new ArrayList<>(namespaces.values());
+    all.addAll(switches.values());
+    return all;
   }
 
   /**
@@ -180,7 +306,7 @@ public final class RunningTopology implements AutoCloseable {
         }
       }
     }
-    for (NetworkNamespace ns : reversed(new ArrayList<>(namespaces.values()))) {
+    for (NetworkNamespace ns : reversed(allNamespaces())) {
       try {
         ns.close();
       } catch (RuntimeException e) {
@@ -201,7 +327,7 @@ public final class RunningTopology implements AutoCloseable {
 
   private static <T> List<T> reversed(List<T> list) {
     List<T> copy = new ArrayList<>(list);
-    java.util.Collections.reverse(copy);
+    Collections.reverse(copy);
     return copy;
   }
 

@@ -6,6 +6,7 @@ import dev.netns.kernel.RouteInfo;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +14,22 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A validated description of a network: hosts (each a network namespace) and the veth pairs that
- * wire them. Usable without JUnit: {@link #start()} builds it in the kernel, and closing the result
- * tears it down.
+ * A validated description of a network: hosts (each a network namespace), routers (hosts that
+ * forward), veth pairs, LANs and routes. Usable without JUnit: {@link #start()} builds it in the
+ * kernel, and closing the result tears it down.
+ *
+ * <p>Routes are worked out unless given: a host next to exactly one router gets a default route
+ * through it; routers get a route to every subnet they can reach through other routers. The
+ * machine's own namespace never gets any route but those of the subnets declared on its links.
  *
  * <pre>{@code
  * Topology topology = Topology.builder()
- *     .host("blue")
- *     .host("red")
- *     .veth("blue", List.of("10.1.1.1/24"), "red", List.of("10.1.1.2/24"))
+ *     .host("a").host("b").router("r")
+ *     .lan("left", "10.0.1.0/24", "a", "r")
+ *     .lan("right", "10.0.2.0/24", "r", "b")
  *     .build();
  * try (RunningTopology network = topology.start()) {
- *   network.namespace("blue").call(() -> ...);
+ *   // a reaches b (10.0.2.2) through r
  * }
  * }</pre>
  */
@@ -32,14 +37,28 @@ public final class Topology {
   /** The name that stands for the machine's own network namespace in link declarations. */
   public static final String HOST = "host";
 
+  /** Where point-to-point links without addresses get theirs, a /30 each. */
+  public static final String DEFAULT_ADDRESS_POOL = "10.200.0.0/16";
+
   private static final AtomicLong HOST_INTERFACE_COUNTER = new AtomicLong();
 
   private final List<String> hosts;
+  private final Set<String> routers;
   private final List<VethPair> links;
+  private final List<Lan> lans;
+  private final List<StaticRoute> routes;
 
-  private Topology(List<String> hosts, List<VethPair> links) {
+  private Topology(
+      List<String> hosts,
+      Set<String> routers,
+      List<VethPair> links,
+      List<Lan> lans,
+      List<StaticRoute> routes) {
     this.hosts = List.copyOf(hosts);
+    this.routers = Set.copyOf(routers);
     this.links = List.copyOf(links);
+    this.lans = List.copyOf(lans);
+    this.routes = List.copyOf(routes);
   }
 
   /** A builder; {@link Builder#build()} validates the whole declaration at once. */
@@ -47,14 +66,47 @@ public final class Topology {
     return new Builder();
   }
 
-  /** The declared hosts, in declaration order (the machine's own namespace is not among them). */
+  /** The declared hosts and routers, in declaration order (not the machine's own namespace). */
   public List<String> hosts() {
     return hosts;
   }
 
-  /** The declared veth pairs, with every default filled in. */
+  /** The hosts that forward packets. */
+  public Set<String> routers() {
+    return routers;
+  }
+
+  /** The veth pairs, with every default filled in. */
   public List<VethPair> links() {
     return links;
+  }
+
+  /** The LANs, with every address assigned. */
+  public List<Lan> lans() {
+    return lans;
+  }
+
+  /** Every route to install: the declared ones and those worked out. */
+  public List<StaticRoute> routes() {
+    return routes;
+  }
+
+  /** Every address of {@code host}, links first, then LANs, in declaration order. */
+  public List<Cidr> addressesOf(String host) {
+    List<Cidr> addresses = new ArrayList<>();
+    for (VethPair link : links) {
+      if (link.a().equals(host) || link.b().equals(host)) {
+        addresses.addAll(link.addressesIn(host));
+      }
+    }
+    for (Lan lan : lans) {
+      for (LanPort port : lan.ports()) {
+        if (port.host().equals(host)) {
+          addresses.addAll(port.addresses());
+        }
+      }
+    }
+    return addresses;
   }
 
   /** True when a link has an end in the machine's own namespace. */
@@ -101,9 +153,11 @@ public final class Topology {
 
   /** Collects declarations; nothing is checked until {@link #build()}. */
   public static final class Builder {
-    private final List<String> hostOrigins = new ArrayList<>();
-    private final List<String> hosts = new ArrayList<>();
+    private final List<String[]> hostDeclarations = new ArrayList<>(); // name, origin, router
     private final List<VethDeclaration> veths = new ArrayList<>();
+    private final List<LanDeclaration> lanDeclarations = new ArrayList<>();
+    private final List<RouteDeclaration> routeDeclarations = new ArrayList<>();
+    private String addressPool = DEFAULT_ADDRESS_POOL;
 
     private Builder() {}
 
@@ -114,12 +168,22 @@ public final class Topology {
 
     /** Declares a host, with the declaration's origin for error messages. */
     public Builder host(String name, String origin) {
-      hosts.add(name);
-      hostOrigins.add(origin);
+      hostDeclarations.add(new String[] {name, origin, "host"});
       return this;
     }
 
-    /** A veth pair between two hosts, with one address or none per end (null or empty: none). */
+    /** Declares a router: a host with IPv4 and IPv6 forwarding on. */
+    public Builder router(String name) {
+      return router(name, "router(\"" + name + "\")");
+    }
+
+    /** Declares a router, with the declaration's origin for error messages. */
+    public Builder router(String name, String origin) {
+      hostDeclarations.add(new String[] {name, origin, "router"});
+      return this;
+    }
+
+    /** A veth pair between two hosts, with addresses per end (empty: automatic, from the pool). */
     public Builder veth(String a, List<String> aAddresses, String b, List<String> bAddresses) {
       return veth(
           new VethDeclaration(
@@ -132,6 +196,41 @@ public final class Topology {
       return this;
     }
 
+    /** A LAN on one subnet with automatic addresses, .1 upwards in the order of {@code hosts}. */
+    public Builder lan(String name, String subnet, String... hosts) {
+      return lan(
+          new LanDeclaration(
+              name, List.of(subnet), List.of(hosts), List.of(), "lan(\"" + name + "\")"));
+    }
+
+    /** A LAN declared in full. */
+    public Builder lan(LanDeclaration declaration) {
+      lanDeclarations.add(declaration);
+      return this;
+    }
+
+    /** A route in host {@code in} to {@code to} (a subnet, or {@code default}) via a gateway. */
+    public Builder route(String in, String to, String via) {
+      return route(
+          new RouteDeclaration(
+              in,
+              to,
+              via,
+              "route(in = \"" + in + "\", to = \"" + to + "\", via = \"" + via + "\")"));
+    }
+
+    /** A route declared in full. */
+    public Builder route(RouteDeclaration declaration) {
+      routeDeclarations.add(declaration);
+      return this;
+    }
+
+    /** Where links without addresses get theirs (default {@value #DEFAULT_ADDRESS_POOL}). */
+    public Builder addressPool(String pool) {
+      this.addressPool = pool;
+      return this;
+    }
+
     /**
      * Validates everything declared and returns the topology; every problem found is listed in one
      * {@link TopologyException}.
@@ -139,9 +238,10 @@ public final class Topology {
     public Topology build() {
       List<String> problems = new ArrayList<>();
       Set<String> names = new LinkedHashSet<>();
-      for (int i = 0; i < hosts.size(); i++) {
-        String name = hosts.get(i);
-        String origin = hostOrigins.get(i);
+      Set<String> routers = new LinkedHashSet<>();
+      for (String[] declaration : hostDeclarations) {
+        String name = declaration[0];
+        String origin = declaration[1];
         if (name == null || name.isBlank()) {
           problems.add(origin + ": a namespace needs a name");
         } else if (HOST.equals(name)) {
@@ -152,6 +252,8 @@ public final class Topology {
                   + "' stands for the machine's own namespace; pick another name");
         } else if (!names.add(name)) {
           problems.add(origin + ": namespace '" + name + "' is declared twice");
+        } else if (declaration[2].equals("router")) {
+          routers.add(name);
         }
       }
       Map<String, Set<String>> interfaces = new HashMap<>();
@@ -160,11 +262,14 @@ public final class Topology {
       }
       interfaces.put(HOST, new LinkedHashSet<>());
       Map<InetAddress, String> addressOwners = new HashMap<>();
+      List<Attachment> attachments = new ArrayList<>();
+
       List<VethPair> links = new ArrayList<>();
+      AddressPool pool = null;
       for (VethDeclaration veth : veths) {
         int before = problems.size();
-        checkEnd(veth, "a", veth.a(), names, problems);
-        checkEnd(veth, "b", veth.b(), names, problems);
+        checkEnd(veth.origin(), "a", veth.a(), names, true, problems);
+        checkEnd(veth.origin(), "b", veth.b(), names, true, problems);
         if (problems.size() > before) {
           continue;
         }
@@ -178,16 +283,29 @@ public final class Topology {
         }
         String aName = interfaceName(veth.aInterface(), veth.a(), veth.b());
         String bName = interfaceName(veth.bInterface(), veth.b(), veth.a());
-        checkInterface(veth, "aName", veth.a(), aName, interfaces, problems);
-        checkInterface(veth, "bName", veth.b(), bName, interfaces, problems);
+        checkInterface(veth.origin(), "aName", veth.a(), aName, interfaces, problems);
+        checkInterface(veth.origin(), "bName", veth.b(), bName, interfaces, problems);
         List<Cidr> aAddresses =
-            addresses(veth, "aAddress", veth.aAddresses(), addressOwners, problems);
+            addresses(veth.origin(), "aAddress", veth.aAddresses(), addressOwners, problems);
         List<Cidr> bAddresses =
-            addresses(veth, "bAddress", veth.bAddresses(), addressOwners, problems);
+            addresses(veth.origin(), "bAddress", veth.bAddresses(), addressOwners, problems);
         if (veth.mtu() != 0 && (veth.mtu() < 68 || veth.mtu() > 65535)) {
           problems.add(veth.origin() + ": mtu " + veth.mtu() + " is outside 68..65535");
         }
-        links.add(
+        boolean unaddressed = aAddresses.isEmpty() && bAddresses.isEmpty();
+        if (unaddressed && !veth.a().equals(HOST) && !veth.b().equals(HOST)) {
+          if (pool == null) {
+            pool = AddressPool.parse(addressPool, problems);
+          }
+          if (pool != null) {
+            Cidr[] pair = pool.nextPair(veth.origin(), problems);
+            if (pair != null) {
+              aAddresses = List.of(pair[0]);
+              bAddresses = List.of(pair[1]);
+            }
+          }
+        }
+        VethPair link =
             new VethPair(
                 veth.a(),
                 aName,
@@ -196,34 +314,55 @@ public final class Topology {
                 bName,
                 bAddresses,
                 veth.mtu(),
-                veth.origin()));
+                veth.origin());
+        links.add(link);
+        attachments.addAll(Attachment.ofLink(link));
+      }
+
+      List<Lan> lans = new ArrayList<>();
+      Set<String> lanNames = new LinkedHashSet<>();
+      for (LanDeclaration declaration : lanDeclarations) {
+        Lan lan = LanPlan.plan(declaration, names, lanNames, interfaces, addressOwners, problems);
+        if (lan != null) {
+          lans.add(lan);
+          attachments.addAll(Attachment.ofLan(lan));
+        }
+      }
+      Attachment.checkOverlaps(attachments, problems);
+
+      List<StaticRoute> routes = new ArrayList<>();
+      for (RouteDeclaration declaration : routeDeclarations) {
+        StaticRoute route = Routing.parse(declaration, names, attachments, problems);
+        if (route != null) {
+          routes.add(route);
+        }
       }
       if (!problems.isEmpty()) {
         throw new TopologyException(problems);
       }
-      return new Topology(new ArrayList<>(names), links);
+      routes.addAll(Routing.compute(new ArrayList<>(names), routers, attachments, routes));
+      return new Topology(new ArrayList<>(names), routers, links, lans, routes);
     }
 
-    private static void checkEnd(
-        VethDeclaration veth,
+    static void checkEnd(
+        String origin,
         String attribute,
         String end,
         Set<String> names,
+        boolean hostAllowed,
         List<String> problems) {
       if (end == null || end.isBlank()) {
-        problems.add(veth.origin() + ": " + attribute + " is empty; name a declared namespace");
-      } else if (!HOST.equals(end) && !names.contains(end)) {
+        problems.add(origin + ": " + attribute + " is empty; name a declared namespace");
+      } else if (!(hostAllowed && HOST.equals(end)) && !names.contains(end)) {
         problems.add(
-            veth.origin()
+            origin
                 + ": "
                 + attribute
                 + " = \""
                 + end
                 + "\" names no declared namespace (declared: "
                 + (names.isEmpty() ? "none" : String.join(", ", names))
-                + "; \""
-                + HOST
-                + "\" is the machine's own)");
+                + (hostAllowed ? "; \"" + HOST + "\" is the machine's own)" : ")"));
       }
     }
 
@@ -242,8 +381,8 @@ public final class Topology {
       return InterfaceName.truncate(peer);
     }
 
-    private static void checkInterface(
-        VethDeclaration veth,
+    static void checkInterface(
+        String origin,
         String attribute,
         String namespace,
         String name,
@@ -251,12 +390,12 @@ public final class Topology {
         List<String> problems) {
       String problem = InterfaceName.problem(name);
       if (problem != null) {
-        problems.add(veth.origin() + ": " + attribute + " '" + name + "' " + problem);
+        problems.add(origin + ": " + attribute + " '" + name + "' " + problem);
         return;
       }
       if (!interfaces.get(namespace).add(name)) {
         problems.add(
-            veth.origin()
+            origin
                 + ": interface '"
                 + name
                 + "' already exists in namespace '"
@@ -266,8 +405,8 @@ public final class Topology {
       }
     }
 
-    private static List<Cidr> addresses(
-        VethDeclaration veth,
+    static List<Cidr> addresses(
+        String origin,
         String attribute,
         List<String> texts,
         Map<InetAddress, String> owners,
@@ -279,23 +418,41 @@ public final class Topology {
       for (String text : texts) {
         try {
           Cidr cidr = Cidr.parse(text.trim());
-          String owner = owners.putIfAbsent(cidr.address(), veth.origin());
-          if (owner != null) {
-            problems.add(
-                veth.origin()
-                    + ": "
-                    + attribute
-                    + " "
-                    + cidr.address().getHostAddress()
-                    + " is declared twice"
-                    + (owner.equals(veth.origin()) ? "" : " (also on " + owner + ")"));
-          }
+          claim(origin, attribute, cidr.address(), owners, problems);
           parsed.add(cidr);
         } catch (IllegalArgumentException e) {
-          problems.add(veth.origin() + ": " + attribute + " " + e.getMessage());
+          problems.add(origin + ": " + attribute + " " + e.getMessage());
         }
       }
       return parsed;
     }
+
+    static void claim(
+        String origin,
+        String attribute,
+        InetAddress address,
+        Map<InetAddress, String> owners,
+        List<String> problems) {
+      String owner = owners.putIfAbsent(address, origin);
+      if (owner != null) {
+        problems.add(
+            origin
+                + ": "
+                + attribute
+                + " "
+                + address.getHostAddress()
+                + " is declared twice"
+                + (owner.equals(origin) ? "" : " (also on " + owner + ")"));
+      }
+    }
+  }
+
+  /** Hosts by name with their attachments, for callers that resolve names to addresses. */
+  public Map<String, List<Cidr>> addressBook() {
+    Map<String, List<Cidr>> book = new LinkedHashMap<>();
+    for (String host : hosts) {
+      book.put(host, addressesOf(host));
+    }
+    return book;
   }
 }

@@ -1,10 +1,14 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.Lan;
 import dev.netns.junit.NetNamespace;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Network;
 import dev.netns.junit.Ns;
+import dev.netns.junit.Route;
+import dev.netns.junit.Router;
 import dev.netns.junit.SharedNetwork;
+import dev.netns.junit.TopologyFactory;
 import dev.netns.junit.VethLink;
 import dev.netns.topology.Topology;
 import dev.netns.topology.VethDeclaration;
@@ -38,12 +42,60 @@ final class Declarations {
     return inner ? c.getEnclosingClass() : null;
   }
 
+  /**
+   * The topology a {@link TopologyFactory} method makes, or empty when the chain has none. The
+   * factory declares the whole network, so other declarations beside it are refused.
+   */
+  static Optional<Topology> fromFactory(List<Class<?>> chain) {
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      Class<?> c = chain.get(i);
+      Optional<TopologyFactory> factory =
+          AnnotationSupport.findAnnotation(c, TopologyFactory.class);
+      if (factory.isEmpty()) {
+        continue;
+      }
+      String where = "@TopologyFactory(\"" + factory.get().value() + "\") on " + c.getSimpleName();
+      for (Class<?> any : chain) {
+        if (!repeatable(any, NetNamespace.class).isEmpty()
+            || !repeatable(any, VethLink.class).isEmpty()
+            || !repeatable(any, Lan.class).isEmpty()
+            || !repeatable(any, Router.class).isEmpty()
+            || !repeatable(any, Route.class).isEmpty()) {
+          throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
+              where
+                  + ": the factory declares the whole network; move the annotations on "
+                  + any.getSimpleName()
+                  + " into it");
+        }
+      }
+      Method method =
+          ReflectionSupport.findMethod(c, factory.get().value())
+              .filter(m -> Modifier.isStatic(m.getModifiers()))
+              .filter(m -> Topology.class.isAssignableFrom(m.getReturnType()))
+              .orElseThrow(
+                  () ->
+                      new org.junit.jupiter.api.extension.ExtensionConfigurationException(
+                          where
+                              + ": "
+                              + c.getName()
+                              + " has no static, parameterless method '"
+                              + factory.get().value()
+                              + "' returning dev.netns.topology.Topology"));
+      return Optional.of((Topology) ReflectionSupport.invokeMethod(method, null));
+    }
+    return Optional.empty();
+  }
+
   /** A builder holding every class-level declaration of the chain. */
   static Topology.Builder forClasses(List<Class<?>> chain) {
     Topology.Builder builder = Topology.builder();
     for (Class<?> c : chain) {
       for (NetNamespace ns : repeatable(c, NetNamespace.class)) {
         builder.host(ns.value(), "@NetNamespace(\"" + ns.value() + "\") on " + c.getSimpleName());
+      }
+      for (Router router : repeatable(c, Router.class)) {
+        builder.router(
+            router.value(), "@Router(\"" + router.value() + "\") on " + c.getSimpleName());
       }
       for (Field field : declaringFields(c)) {
         NetNamespace ns = field.getAnnotation(NetNamespace.class);

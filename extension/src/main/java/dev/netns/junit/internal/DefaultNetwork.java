@@ -66,6 +66,32 @@ final class DefaultNetwork implements Network {
   }
 
   @Override
+  public java.net.InetAddress address(String host) {
+    List<dev.netns.kernel.Cidr> all = running.topology().addressesOf(requireHost(host));
+    return all.stream()
+        .filter(c -> !c.isIpv6())
+        .findFirst()
+        .or(() -> all.stream().findFirst())
+        .map(dev.netns.kernel.Cidr::address)
+        .orElseThrow(() -> new IllegalArgumentException("namespace '" + host + "' has no address"));
+  }
+
+  @Override
+  public List<String> addresses(String host) {
+    return running.topology().addressesOf(requireHost(host)).stream()
+        .map(dev.netns.kernel.Cidr::toString)
+        .toList();
+  }
+
+  private String requireHost(String host) {
+    if (!namespaces.containsKey(host)) {
+      throw new IllegalArgumentException(
+          "no namespace '" + host + "' in this network (declared: " + namespaces.keySet() + ")");
+    }
+    return host;
+  }
+
+  @Override
   public List<Link> links() {
     return List.copyOf(links);
   }

@@ -85,8 +85,19 @@ public final class NetNsExtension
       }
     } else {
       Topology.Builder builder = Declarations.forClasses(Declarations.classChain(testClass));
-      Declarations.addParameters(builder, method);
-      topology = build(testClass, builder);
+      if (Declarations.addParameters(builder, method)) {
+        if (Declarations.fromFactory(Declarations.classChain(testClass)).isPresent()) {
+          throw new ExtensionConfigurationException(
+              "Invalid network declared on "
+                  + testClass.getName()
+                  + ":\n- @NetNamespace on a parameter of "
+                  + method.getName()
+                  + "() cannot add to a @TopologyFactory network; declare it in the factory");
+        }
+        topology = build(testClass, builder);
+      } else {
+        topology = classTopology(testClass);
+      }
     }
     List<String> problems = new ArrayList<>();
     inNamespace(method, testClass)
@@ -103,6 +114,22 @@ public final class NetNsExtension
     for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
       injectFields(instance.getClass(), instance, resource.network(), false);
     }
+  }
+
+  private static Topology classTopology(Class<?> testClass) {
+    List<Class<?>> chain = Declarations.classChain(testClass);
+    Optional<Topology> fromFactory;
+    try {
+      fromFactory = Declarations.fromFactory(chain);
+    } catch (TopologyException e) {
+      throw new ExtensionConfigurationException(
+          "Invalid network declared on "
+              + testClass.getName()
+              + ":\n- "
+              + String.join("\n- ", e.problems()),
+          e);
+    }
+    return fromFactory.orElseGet(() -> build(testClass, Declarations.forClasses(chain)));
   }
 
   private static Topology build(Class<?> testClass, Topology.Builder builder) {
@@ -131,6 +158,7 @@ public final class NetNsExtension
   private static NetworkResource start(Topology topology, String owner, ExtensionContext context)
       throws IOException {
     Requirements.check(context);
+    NamespaceBindings.reapDeadBindings();
     ThreadLeakPolicy policy =
         context
             .getConfigurationParameter(NetNamespace.THREAD_LEAKS_PROPERTY_NAME)

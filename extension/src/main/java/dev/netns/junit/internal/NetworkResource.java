@@ -44,7 +44,7 @@ final class NetworkResource implements AutoCloseable {
     }
     RunningTopology running = network.running();
     Set<Long> inodes = new HashSet<>();
-    for (NetworkNamespace ns : running.namespaces().values()) {
+    for (NetworkNamespace ns : running.allNamespaces()) {
       inodes.add(ns.inode());
     }
     try {

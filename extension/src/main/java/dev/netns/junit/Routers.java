@@ -1,0 +1,26 @@
+package dev.netns.junit;
+
+import dev.netns.junit.internal.NetNsExtension;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The container of repeated {@link Router} declarations; written by the compiler.
+ *
+ * <pre>{@code
+ * @Router("r1") @Router("r2") class LineTest { ... }
+ * }</pre>
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
+@ExtendWith(NetNsExtension.class)
+public @interface Routers {
+  Router[] value();
+}
