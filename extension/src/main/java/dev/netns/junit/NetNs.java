@@ -84,6 +84,12 @@ public interface NetNs {
   /** The namespace's routes (main table). */
   List<RouteInfo> routes();
 
+  /** Reads a per-namespace sysctl, such as {@code net.ipv4.ip_forward}. */
+  String sysctl(String key);
+
+  /** Writes a per-namespace sysctl, such as {@code net.ipv4.ip_forward=0} to stop a router. */
+  void sysctl(String key, String value);
+
   /** A task that may throw. */
   @FunctionalInterface
   interface ThrowingRunnable {

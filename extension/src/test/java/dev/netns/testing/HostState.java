@@ -22,6 +22,27 @@ public final class HostState {
     }
   }
 
+  /** What each open descriptor of this process points at (sockets, namespaces, files), sorted. */
+  public static List<String> openFdTargets() {
+    List<String> targets = new ArrayList<>();
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          // Descriptors on sockets and namespaces are what the library opens; their numbers
+          // differ from run to run, their kind does not.
+          targets.add(target.replaceAll("\\[\\d+\\]", "[]"));
+        } catch (IOException e) {
+          // closed meanwhile (the directory stream's own descriptor, for one)
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    java.util.Collections.sort(targets);
+    return targets;
+  }
+
   /** Names of the links in the machine's own namespace, as iproute2 lists them. */
   public static Set<String> hostLinks() {
     Set<String> names = new TreeSet<>();

@@ -28,6 +28,25 @@ public final class Oracle {
     return run(command);
   }
 
+  /**
+   * Runs {@code ip args...} inside the namespace of a test's {@link dev.netns.junit.NetNs}, entered
+   * by nsenter through its thread's {@code /proc} entry.
+   */
+  public static String ip(dev.netns.junit.NetNs ns, String... args) {
+    int tid;
+    try {
+      tid = ns.call(() -> dev.netns.nativeaccess.LibC.instance().gettid());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    List<String> command = new ArrayList<>();
+    command.add("nsenter");
+    command.add("--net=/proc/" + ProcessHandle.current().pid() + "/task/" + tid + "/ns/net");
+    command.add("ip");
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
   /** Runs {@code ip args...} in the machine's own namespace. */
   public static String hostIp(String... args) {
     List<String> command = new ArrayList<>();
@@ -41,7 +60,10 @@ public final class Oracle {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String output;
+      try (var stdout = process.getInputStream()) {
+        output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+      }
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("timed out: " + command);

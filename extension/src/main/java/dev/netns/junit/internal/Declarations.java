@@ -10,6 +10,8 @@ import dev.netns.junit.Router;
 import dev.netns.junit.SharedNetwork;
 import dev.netns.junit.TopologyFactory;
 import dev.netns.junit.VethLink;
+import dev.netns.topology.LanDeclaration;
+import dev.netns.topology.RouteDeclaration;
 import dev.netns.topology.Topology;
 import dev.netns.topology.VethDeclaration;
 import java.lang.annotation.Annotation;
@@ -116,6 +118,28 @@ final class Declarations {
                     + link.a()
                     + "\", b = \""
                     + link.b()
+                    + "\") on "
+                    + c.getSimpleName()));
+      }
+      for (Lan lan : repeatable(c, Lan.class)) {
+        builder.lan(
+            new LanDeclaration(
+                lan.name(),
+                List.of(lan.subnet()),
+                List.of(lan.hosts()),
+                List.of(lan.addresses()),
+                "@Lan(name = \"" + lan.name() + "\") on " + c.getSimpleName()));
+      }
+      for (Route route : repeatable(c, Route.class)) {
+        builder.route(
+            new RouteDeclaration(
+                route.in(),
+                route.to(),
+                route.via(),
+                "@Route(in = \""
+                    + route.in()
+                    + "\", to = \""
+                    + route.to()
                     + "\") on "
                     + c.getSimpleName()));
       }

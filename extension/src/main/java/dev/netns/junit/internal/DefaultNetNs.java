@@ -184,6 +184,16 @@ final class DefaultNetNs implements NetNs {
     return Inspection.routes(namespace);
   }
 
+  @Override
+  public String sysctl(String key) {
+    return dev.netns.kernel.Sysctls.read(namespace, key);
+  }
+
+  @Override
+  public void sysctl(String key, String value) {
+    dev.netns.kernel.Sysctls.write(namespace, key, value);
+  }
+
   /** Stops what the test started through this handle: executors, then processes. */
   void stopStarted(List<Throwable> failures) {
     for (ExecutorService executor : executors) {
