@@ -24,9 +24,15 @@ public interface Link {
   /** The addresses (with prefix) of the end in {@code namespace}. */
   List<String> addressesIn(String namespace);
 
-  /** Takes both ends down: the wire is cut, both ways. */
+  /** Takes both ends down: the wire is cut, both ways. Prefer {@link #disconnect()}. */
   void down();
 
   /** Brings both ends up again. */
   void up();
+
+  /** Takes both ends down as a {@link Fault}; healing brings them up and restores their routes. */
+  Fault disconnect();
+
+  /** An impairment on traffic leaving the end in {@code from}. */
+  Fault impair(String from, Impairment impairment);
 }

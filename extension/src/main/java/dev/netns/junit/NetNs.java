@@ -36,6 +36,9 @@ public interface NetNs {
   /** The declared name. */
   String name();
 
+  /** The network this namespace belongs to. */
+  Network network();
+
   /** Runs {@code task} inside the namespace and waits for it; its exception is rethrown as is. */
   void run(ThrowingRunnable task) throws Exception;
 

@@ -34,4 +34,33 @@ public interface Network {
 
   /** The link between {@code a} and {@code b} (either order); fails if there is none or several. */
   Link link(String a, String b);
+
+  /**
+   * Splits the hosts into two sides that cannot reach each other, silently: packets vanish and
+   * connections time out, as in a real partition. Hosts on neither side keep reaching everyone.
+   */
+  Fault partition(java.util.Set<String> side, java.util.Set<String> otherSide);
+
+  /** Splits the hosts into any number of groups that cannot reach each other, silently. */
+  Fault partition(List<java.util.Set<String>> groups);
+
+  /** As {@link #partition(List)}, but senders fail fast: EHOSTUNREACH, "No route to host". */
+  Fault partitionRejecting(List<java.util.Set<String>> groups);
+
+  /**
+   * Packets from {@code from} to {@code to} vanish; packets from {@code to} to {@code from} flow.
+   */
+  Fault cut(String from, String to);
+
+  /** Unplugs {@code host} from LAN {@code lan}: its port goes down, carrier lost both ways. */
+  Fault disconnect(String host, String lan);
+
+  /** An impairment on traffic leaving {@code host} through its interface on LAN {@code lan}. */
+  Fault impair(String host, String lan, Impairment impairment);
+
+  /** The faults in force, oldest first. */
+  List<Fault> faults();
+
+  /** Heals every fault in force, newest first. */
+  void healAll();
 }

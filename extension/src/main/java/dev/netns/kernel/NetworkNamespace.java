@@ -168,6 +168,12 @@ public final class NetworkNamespace implements AutoCloseable {
       if (Files.exists(path)) {
         Files.writeString(path, "0");
       }
+      // A link taken down by a fault keeps its IPv6 addresses, as IPv4 ones are kept, so that
+      // bringing it up again restores it whole.
+      Path keep = Path.of("/proc/sys/net/ipv6/conf", scope, "keep_addr_on_down");
+      if (Files.exists(keep)) {
+        Files.writeString(keep, "1");
+      }
     }
   }
 

@@ -94,6 +94,17 @@ public final class LinkRequests {
         w -> new IfInfoMsg(AF_UNSPEC, 0, index, up ? IFF_UP : 0, IFF_UP).writeTo(w));
   }
 
+  /**
+   * Sets the interface flags selected by {@code change} (for example IFF_NOARP) to {@code flags}.
+   */
+  public static Request setFlags(int index, int flags, int change) {
+    return new Request(
+        RTM_NEWLINK,
+        CHANGE,
+        "RTM_NEWLINK ifindex " + index + " flags 0x" + Integer.toHexString(flags),
+        w -> new IfInfoMsg(AF_UNSPEC, 0, index, flags, change).writeTo(w));
+  }
+
   /** Enslaves a link to a master such as a bridge (0 releases it). */
   public static Request setMaster(int index, int masterIndex) {
     return change(index, "master " + masterIndex, w -> w.putU32Attribute(IFLA_MASTER, masterIndex));

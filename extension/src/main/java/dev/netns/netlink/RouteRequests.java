@@ -18,6 +18,20 @@ public final class RouteRequests {
    */
   public static Request addUnicast(
       InetAddress destination, int prefixLength, InetAddress gateway, int outputIndex) {
+    return addUnicast(destination, prefixLength, gateway, outputIndex, false);
+  }
+
+  /**
+   * As {@link #addUnicast(InetAddress, int, InetAddress, int)}; with {@code replace}, an existing
+   * route to the same destination is replaced instead of refused (restoring routes after a link
+   * came back up).
+   */
+  public static Request addUnicast(
+      InetAddress destination,
+      int prefixLength,
+      InetAddress gateway,
+      int outputIndex,
+      boolean replace) {
     InetAddress family = destination != null ? destination : gateway;
     if (family == null) {
       throw new IllegalArgumentException("a default route needs a gateway");
@@ -25,7 +39,7 @@ public final class RouteRequests {
     int scope = gateway == null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
     return new Request(
         RTM_NEWROUTE,
-        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL),
         "RTM_NEWROUTE " + describe(destination, prefixLength, gateway),
         w -> {
           new RtMsg(

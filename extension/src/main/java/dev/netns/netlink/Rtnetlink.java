@@ -75,6 +75,23 @@ public final class Rtnetlink {
   public static final int TCA_OPTIONS = 2;
   public static final int TC_H_ROOT = 0xFFFFFFFF;
 
+  // enum TCA_TBF_*
+  public static final int TCA_TBF_PARMS = 1;
+  public static final int TCA_TBF_RATE64 = 4;
+  public static final int TCA_TBF_BURST = 6;
+
+  // enum TCA_NETEM_*
+  public static final int TCA_NETEM_CORR = 1;
+  public static final int TCA_NETEM_REORDER = 3;
+  public static final int TCA_NETEM_CORRUPT = 4;
+  public static final int TCA_NETEM_RATE = 6;
+  public static final int TCA_NETEM_RATE64 = 8;
+  public static final int TCA_NETEM_LATENCY64 = 10;
+  public static final int TCA_NETEM_JITTER64 = 11;
+
+  // linux/pkt_sched.h: enum tc_link_layer
+  public static final int TC_LINKLAYER_ETHERNET = 1;
+
   private Rtnetlink() {}
 
   /** The name of a route type, for example {@code "unreachable"} for {@link #RTN_UNREACHABLE}. */

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A topology built in the kernel: its namespaces and links, until {@link #close()} tears them down.
@@ -45,6 +46,7 @@ public final class RunningTopology implements AutoCloseable {
   private final NetworkNamespace host;
   private final Map<NetworkNamespace, Map<String, Integer>> indexes = new HashMap<>();
   private final List<Object[]> peersToBringUp = new ArrayList<>();
+  private FaultInjector faults;
   private boolean closed;
 
   private RunningTopology(Topology topology, NetworkNamespace host) {
@@ -150,7 +152,6 @@ public final class RunningTopology implements AutoCloseable {
     }
 
     // 3. Per namespace, one batch: MTU, addresses, then routes (which need the addresses).
-    Map<NetworkNamespace, List<Request>> routes = new LinkedHashMap<>();
     for (VethPair link : topology.links()) {
       for (String side : new String[] {link.a(), link.b()}) {
         NetworkNamespace ns = namespace(side);
@@ -162,22 +163,8 @@ public final class RunningTopology implements AutoCloseable {
               LinkRequests.setMtu(index, link.mtu())
                   .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " mtu " + link.mtu()));
         }
-        List<Cidr> own = link.addressesIn(side);
-        for (Cidr address : own) {
+        for (Cidr address : link.addressesIn(side)) {
           batch.add(Addresses.addRequest(ns, name, index, address));
-        }
-        for (Cidr peer : link.addressesIn(link.peerOf(side))) {
-          boolean covered = own.stream().anyMatch(a -> a.network().contains(peer.address()));
-          boolean sameFamily = own.stream().anyMatch(a -> a.isIpv6() == peer.isIpv6());
-          if (!covered && sameFamily) {
-            // The peer sits in another subnet: reach exactly that subnet over this wire.
-            Cidr subnet = peer.network();
-            routes
-                .computeIfAbsent(ns, k -> new ArrayList<>())
-                .add(
-                    RouteRequests.addUnicast(subnet.address(), subnet.prefixLength(), null, index)
-                        .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
-          }
         }
       }
     }
@@ -192,7 +179,46 @@ public final class RunningTopology implements AutoCloseable {
         }
       }
     }
+    Map<NetworkNamespace, List<Request>> routes = routeRequests(null, false);
+    routes.forEach((ns, batch) -> setup.computeIfAbsent(ns, k -> new ArrayList<>()).addAll(batch));
+    setup.forEach((ns, batch) -> ns.netlink().executeAll(batch));
+  }
+
+  /**
+   * The route requests of the hosts in {@code only} (all when null): on-link routes to a link
+   * peer's other subnet, then declared and worked-out routes. With {@code replace}, existing routes
+   * are overwritten (restoring after a link came back up).
+   */
+  private Map<NetworkNamespace, List<Request>> routeRequests(Set<String> only, boolean replace) {
+    Map<NetworkNamespace, List<Request>> routes = new LinkedHashMap<>();
+    for (VethPair link : topology.links()) {
+      for (String side : new String[] {link.a(), link.b()}) {
+        if (only != null && !only.contains(side)) {
+          continue;
+        }
+        NetworkNamespace ns = namespace(side);
+        String name = link.interfaceIn(side);
+        List<Cidr> own = link.addressesIn(side);
+        for (Cidr peer : link.addressesIn(link.peerOf(side))) {
+          boolean covered = own.stream().anyMatch(a -> a.network().contains(peer.address()));
+          boolean sameFamily = own.stream().anyMatch(a -> a.isIpv6() == peer.isIpv6());
+          if (!covered && sameFamily) {
+            // The peer sits in another subnet: reach exactly that subnet over this wire.
+            Cidr subnet = peer.network();
+            routes
+                .computeIfAbsent(ns, k -> new ArrayList<>())
+                .add(
+                    RouteRequests.addUnicast(
+                            subnet.address(), subnet.prefixLength(), null, index(ns, name), replace)
+                        .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
+          }
+        }
+      }
+    }
     for (StaticRoute route : topology.routes()) {
+      if (only != null && !only.contains(route.in())) {
+        continue;
+      }
       NetworkNamespace ns = namespace(route.in());
       routes
           .computeIfAbsent(ns, k -> new ArrayList<>())
@@ -201,7 +227,8 @@ public final class RunningTopology implements AutoCloseable {
                       route.isDefault() ? null : route.to().address(),
                       route.to().prefixLength(),
                       route.via(),
-                      0)
+                      0,
+                      replace)
                   .describedAs(
                       "RTM_NEWROUTE "
                           + (route.isDefault() ? "default" : route.to())
@@ -213,8 +240,24 @@ public final class RunningTopology implements AutoCloseable {
                           + route.origin()
                           + ")"));
     }
-    routes.forEach((ns, batch) -> setup.computeIfAbsent(ns, k -> new ArrayList<>()).addAll(batch));
-    setup.forEach((ns, batch) -> ns.netlink().executeAll(batch));
+    return routes;
+  }
+
+  /**
+   * Puts back the routes of these hosts, which the kernel dropped when one of their links went
+   * down. Routes of other hosts that pass through them are untouched.
+   */
+  void restoreRoutes(List<String> hosts) {
+    routeRequests(new java.util.HashSet<>(hosts), true)
+        .forEach((ns, batch) -> ns.netlink().executeAll(batch));
+  }
+
+  /** The fault injector of this network: partitions, cuts, link faults, rate limits. */
+  public synchronized FaultInjector faults() {
+    if (faults == null) {
+      faults = new FaultInjector(this);
+    }
+    return faults;
   }
 
   private Request veth(NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
@@ -292,6 +335,13 @@ public final class RunningTopology implements AutoCloseable {
     }
     closed = true;
     RuntimeException failure = null;
+    if (faults != null) {
+      try {
+        faults.healAll();
+      } catch (RuntimeException e) {
+        failure = collect(failure, e);
+      }
+    }
     if (host != null) {
       for (VethPair link : reversed(topology.links())) {
         if (link.touchesHost()) {

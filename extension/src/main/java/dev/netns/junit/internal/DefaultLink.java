@@ -1,5 +1,7 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.Fault;
+import dev.netns.junit.Impairment;
 import dev.netns.junit.Link;
 import dev.netns.kernel.Cidr;
 import dev.netns.kernel.Links;
@@ -12,9 +14,34 @@ final class DefaultLink implements Link {
   private final VethPair pair;
   private final RunningTopology running;
 
-  DefaultLink(VethPair pair, RunningTopology running) {
+  private final boolean required;
+
+  DefaultLink(VethPair pair, RunningTopology running, boolean required) {
     this.pair = pair;
     this.running = running;
+    this.required = required;
+  }
+
+  @Override
+  public Fault disconnect() {
+    return new DefaultFault(running.faults().disconnect(pair));
+  }
+
+  @Override
+  public Fault impair(String from, Impairment impairment) {
+    if (!from.equals(pair.a()) && !from.equals(pair.b())) {
+      throw new IllegalArgumentException(
+          "impair: '"
+              + from
+              + "' is no end of link "
+              + this
+              + "; its ends are "
+              + pair.a()
+              + " and "
+              + pair.b());
+    }
+    return new DefaultFault(
+        Impairments.apply(running.faults(), from, pair.interfaceIn(from), impairment, required));
   }
 
   @Override

@@ -31,9 +31,17 @@ final class DefaultNetNs implements NetNs {
   private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
   private final List<Process> processes = new CopyOnWriteArrayList<>();
 
-  DefaultNetNs(String name, NetworkNamespace namespace) {
+  private final DefaultNetwork network;
+
+  DefaultNetNs(String name, NetworkNamespace namespace, DefaultNetwork network) {
     this.name = name;
     this.namespace = namespace;
+    this.network = network;
+  }
+
+  @Override
+  public dev.netns.junit.Network network() {
+    return network;
   }
 
   NetworkNamespace namespace() {

@@ -1,5 +1,7 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.Fault;
+import dev.netns.junit.Impairment;
 import dev.netns.junit.Link;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Network;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@link Network} over a running topology. */
 final class DefaultNetwork implements Network {
@@ -18,11 +21,16 @@ final class DefaultNetwork implements Network {
   private final List<Link> links = new ArrayList<>();
   private DefaultNetNs host;
 
-  DefaultNetwork(RunningTopology running) {
+  private final boolean required;
+
+  DefaultNetwork(RunningTopology running, boolean required) {
     this.running = running;
-    running.namespaces().forEach((name, ns) -> namespaces.put(name, new DefaultNetNs(name, ns)));
+    this.required = required;
+    running
+        .namespaces()
+        .forEach((name, ns) -> namespaces.put(name, new DefaultNetNs(name, ns, this)));
     for (VethPair pair : running.topology().links()) {
-      links.add(new DefaultLink(pair, running));
+      links.add(new DefaultLink(pair, running, required));
     }
   }
 
@@ -51,7 +59,7 @@ final class DefaultNetwork implements Network {
     }
     if (Topology.HOST.equals(name)) {
       if (host == null) {
-        host = new DefaultNetNs(Topology.HOST, running.namespace(Topology.HOST));
+        host = new DefaultNetNs(Topology.HOST, running.namespace(Topology.HOST), this);
       }
       return host;
     }
@@ -89,6 +97,52 @@ final class DefaultNetwork implements Network {
           "no namespace '" + host + "' in this network (declared: " + namespaces.keySet() + ")");
     }
     return host;
+  }
+
+  @Override
+  public Fault partition(Set<String> side, Set<String> otherSide) {
+    return partition(List.of(side, otherSide));
+  }
+
+  @Override
+  public Fault partition(List<Set<String>> groups) {
+    return new DefaultFault(running.faults().partition(groups, false));
+  }
+
+  @Override
+  public Fault partitionRejecting(List<Set<String>> groups) {
+    return new DefaultFault(running.faults().partition(groups, true));
+  }
+
+  @Override
+  public Fault cut(String from, String to) {
+    return new DefaultFault(running.faults().cut(from, to, false));
+  }
+
+  @Override
+  public Fault disconnect(String host, String lan) {
+    return new DefaultFault(running.faults().disconnect(host, lan));
+  }
+
+  @Override
+  public Fault impair(String host, String lan, Impairment impairment) {
+    dev.netns.topology.Lan declared =
+        running.topology().lans().stream()
+            .filter(l -> l.name().equals(lan))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("impair: no LAN '" + lan + "'"));
+    String link = declared.port(host).interfaceName();
+    return new DefaultFault(Impairments.apply(running.faults(), host, link, impairment, required));
+  }
+
+  @Override
+  public List<Fault> faults() {
+    return running.faults().active().stream().<Fault>map(DefaultFault::new).toList();
+  }
+
+  @Override
+  public void healAll() {
+    running.faults().healAll();
   }
 
   @Override

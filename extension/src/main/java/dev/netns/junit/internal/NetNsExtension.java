@@ -183,7 +183,8 @@ public final class NetNsExtension
     try {
       NamespaceBindings bindings =
           bind ? NamespaceBindings.bind(running.namespaces()) : NamespaceBindings.none();
-      return new NetworkResource(new DefaultNetwork(running), owner, policy, bindings);
+      return new NetworkResource(
+          new DefaultNetwork(running, Requirements.required(context)), owner, policy, bindings);
     } catch (IOException | RuntimeException e) {
       try {
         running.close();

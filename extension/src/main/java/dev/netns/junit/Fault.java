@@ -1,0 +1,30 @@
+package dev.netns.junit;
+
+/**
+ * A fault in force on the test's network: a partition, a one-way cut, a link down, an impairment.
+ * Closing it heals it, so try-with-resources bounds it; faults the test leaves in force are healed
+ * at teardown. Faults compose, and heal independently.
+ *
+ * <pre>{@code
+ * try (Fault split = network.partition(Set.of("n1"), Set.of("n2", "n3"))) {
+ *   // n1 is cut off; n2 and n3 still talk
+ * }
+ * // healed: established TCP connections that did not time out carry on
+ * }</pre>
+ */
+public interface Fault extends AutoCloseable {
+  /** What the fault does, for example {@code partition {n1} | {n2, n3} (silent)}. */
+  String description();
+
+  /** True until healed. */
+  boolean isActive();
+
+  /** Undoes the fault; idempotent. */
+  void heal();
+
+  /** Heals the fault. */
+  @Override
+  default void close() {
+    heal();
+  }
+}

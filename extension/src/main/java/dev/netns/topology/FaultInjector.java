@@ -1,0 +1,281 @@
+package dev.netns.topology;
+
+import dev.netns.kernel.Cidr;
+import dev.netns.kernel.Links;
+import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.Qdiscs;
+import dev.netns.kernel.RouteType;
+import dev.netns.kernel.Routes;
+import dev.netns.netlink.IfLink;
+import dev.netns.netlink.LinkRequests;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Makes a running topology misbehave the way real networks do, and heals it.
+ *
+ * <p>Partitions and one-way cuts act in the senders' routing tables: a host that must not reach
+ * another gets a host route (/32, /128) for each of its addresses, either to a port-less bridge
+ * that swallows every packet (silent: senders see timeouts, as in a real partition) or of type
+ * {@code unreachable} (rejecting: senders fail fast with EHOSTUNREACH). More specific than any
+ * subnet route, these win until removed; overlapping faults are counted, so healing one leaves the
+ * others in force. Link faults take interfaces down (carrier lost both ways) and restore their
+ * routes when they come back. Bandwidth uses TBF; delay and loss use netem where the kernel has it.
+ */
+public final class FaultInjector {
+  /** The port-less bridge in a namespace that swallows what is routed to it. */
+  static final String VOID = "nj-void";
+
+  private final RunningTopology network;
+  private final Map<NetworkNamespace, Boolean> voids = new HashMap<>();
+  private final Map<String, Integer> dropRoutes = new HashMap<>();
+  private final List<ActiveFault> active = new ArrayList<>();
+
+  FaultInjector(RunningTopology network) {
+    this.network = network;
+  }
+
+  /** Faults in force, oldest first. */
+  public synchronized List<ActiveFault> active() {
+    active.removeIf(f -> !f.isActive());
+    return List.copyOf(active);
+  }
+
+  /** Heals every fault in force, newest first, collecting failures. */
+  public void healAll() {
+    List<ActiveFault> all = active();
+    RuntimeException failure = null;
+    for (int i = all.size() - 1; i >= 0; i--) {
+      try {
+        all.get(i).heal();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Splits the hosts into groups that cannot reach each other. Hosts in no group keep reaching
+   * everyone.
+   */
+  public ActiveFault partition(List<Set<String>> groups, boolean reject) {
+    Set<String> seen = new LinkedHashSet<>();
+    for (Set<String> group : groups) {
+      for (String host : group) {
+        requireHost("partition", host);
+        if (!seen.add(host)) {
+          throw new IllegalArgumentException("partition: '" + host + "' is in two groups");
+        }
+      }
+    }
+    List<String[]> pairs = new ArrayList<>();
+    for (int i = 0; i < groups.size(); i++) {
+      for (int j = 0; j < groups.size(); j++) {
+        if (i != j) {
+          for (String from : groups.get(i)) {
+            for (String to : groups.get(j)) {
+              pairs.add(new String[] {from, to});
+            }
+          }
+        }
+      }
+    }
+    String description =
+        "partition "
+            + groups.stream()
+                .map(g -> g.stream().sorted().collect(Collectors.joining(", ", "{", "}")))
+                .collect(Collectors.joining(" | "))
+            + (reject ? " (rejecting)" : " (silent)");
+    return drop(description, pairs, reject);
+  }
+
+  /** Packets from {@code from} to {@code to} vanish (or are refused); the other way still works. */
+  public ActiveFault cut(String from, String to, boolean reject) {
+    requireHost("cut", from);
+    requireHost("cut", to);
+    if (from.equals(to)) {
+      throw new IllegalArgumentException("cut: from and to are both '" + from + "'");
+    }
+    return drop(
+        "cut " + from + " -> " + to + (reject ? " (rejecting)" : " (silent)"),
+        List.<String[]>of(new String[] {from, to}),
+        reject);
+  }
+
+  private synchronized ActiveFault drop(String description, List<String[]> pairs, boolean reject) {
+    List<Object[]> added = new ArrayList<>(); // ns, address, reject
+    try {
+      for (String[] pair : pairs) {
+        NetworkNamespace ns = network.namespace(pair[0]);
+        for (Cidr address : network.topology().addressesOf(pair[1])) {
+          addDropRoute(ns, address, reject);
+          added.add(new Object[] {ns, address});
+        }
+      }
+    } catch (RuntimeException e) {
+      for (int i = added.size() - 1; i >= 0; i--) {
+        try {
+          removeDropRoute((NetworkNamespace) added.get(i)[0], (Cidr) added.get(i)[1], reject);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return register(
+        description,
+        () -> {
+          synchronized (this) {
+            for (int i = added.size() - 1; i >= 0; i--) {
+              removeDropRoute((NetworkNamespace) added.get(i)[0], (Cidr) added.get(i)[1], reject);
+            }
+          }
+        });
+  }
+
+  private void addDropRoute(NetworkNamespace ns, Cidr address, boolean reject) {
+    Cidr host = new Cidr(address.address(), address.isIpv6() ? 128 : 32);
+    String key = ns.name() + "|" + host + "|" + reject;
+    int count = dropRoutes.getOrDefault(key, 0);
+    if (count == 0) {
+      if (reject) {
+        Routes.addRefusing(ns, host, RouteType.UNREACHABLE);
+      } else {
+        ensureVoid(ns);
+        Routes.addOnLink(ns, host, VOID);
+      }
+    }
+    dropRoutes.put(key, count + 1);
+  }
+
+  private void removeDropRoute(NetworkNamespace ns, Cidr address, boolean reject) {
+    Cidr host = new Cidr(address.address(), address.isIpv6() ? 128 : 32);
+    String key = ns.name() + "|" + host + "|" + reject;
+    int count = dropRoutes.getOrDefault(key, 0);
+    if (count == 1) {
+      if (reject) {
+        Routes.deleteRefusing(ns, host, RouteType.UNREACHABLE);
+      } else {
+        Routes.delete(ns, host);
+      }
+      dropRoutes.remove(key);
+    } else if (count > 1) {
+      dropRoutes.put(key, count - 1);
+    }
+  }
+
+  private void ensureVoid(NetworkNamespace ns) {
+    if (voids.putIfAbsent(ns, Boolean.TRUE) == null) {
+      Links.createBridge(ns, VOID);
+      int index = Links.index(ns, VOID);
+      ns.netlink()
+          .executeAll(
+              List.of(
+                  LinkRequests.setFlags(
+                          index, IfLink.IFF_UP | IfLink.IFF_NOARP, IfLink.IFF_UP | IfLink.IFF_NOARP)
+                      .describedAs("RTM_NEWLINK " + ns.name() + ":" + VOID + " up noarp")));
+    }
+  }
+
+  /** Takes both ends of a veth pair down; healing brings them up and restores their routes. */
+  public ActiveFault disconnect(VethPair link) {
+    NetworkNamespace a = network.namespace(link.a());
+    NetworkNamespace b = network.namespace(link.b());
+    Links.setUp(a, link.aInterface(), false);
+    Links.setUp(b, link.bInterface(), false);
+    return register(
+        "link "
+            + link.a()
+            + ":"
+            + link.aInterface()
+            + "<->"
+            + link.b()
+            + ":"
+            + link.bInterface()
+            + " down",
+        () -> {
+          Links.setUp(a, link.aInterface(), true);
+          Links.setUp(b, link.bInterface(), true);
+          network.restoreRoutes(List.of(link.a(), link.b()));
+        });
+  }
+
+  /** Takes a host's port on a LAN down (its interface and the switch's port). */
+  public ActiveFault disconnect(String host, String lan) {
+    requireHost("disconnect", host);
+    Lan declared =
+        network.topology().lans().stream()
+            .filter(l -> l.name().equals(lan))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("disconnect: no LAN '" + lan + "'"));
+    LanPort port = declared.port(host);
+    NetworkNamespace ns = network.namespace(host);
+    NetworkNamespace sw = network.lanSwitch(lan);
+    Links.setUp(ns, port.interfaceName(), false);
+    Links.setUp(sw, port.switchPort(), false);
+    return register(
+        host + " unplugged from LAN " + lan,
+        () -> {
+          Links.setUp(sw, port.switchPort(), true);
+          Links.setUp(ns, port.interfaceName(), true);
+          network.restoreRoutes(List.of(host));
+        });
+  }
+
+  /** A token-bucket rate limit on traffic leaving {@code host} through {@code link}. */
+  public ActiveFault limitRate(String host, String link, long bitsPerSecond) {
+    NetworkNamespace ns = network.namespace(host);
+    long bytesPerSecond = Math.max(1, bitsPerSecond / 8);
+    // A bucket of a few milliseconds' worth, and never less than a few full frames.
+    int burst = (int) Math.max(16 * 1514, Math.min(bytesPerSecond / 100, Integer.MAX_VALUE));
+    Qdiscs.addTbf(ns, link, bytesPerSecond, burst, Duration.ofMillis(100));
+    return register(
+        "rate " + bitsPerSecond + " bit/s leaving " + host + ":" + link,
+        () -> Qdiscs.deleteRoot(ns, link));
+  }
+
+  /** A netem qdisc on traffic leaving {@code host} through {@code link}. */
+  public ActiveFault netem(String host, String link, Qdiscs.Netem netem) {
+    NetworkNamespace ns = network.namespace(host);
+    Qdiscs.addNetem(ns, link, netem);
+    return register(
+        "netem " + netem + " leaving " + host + ":" + link, () -> Qdiscs.deleteRoot(ns, link));
+  }
+
+  private synchronized ActiveFault register(String description, Runnable heal) {
+    ActiveFault fault = new ActiveFault(description, heal);
+    active.add(fault);
+    return fault;
+  }
+
+  private void requireHost(String call, String host) {
+    if (Topology.HOST.equals(host)) {
+      throw new IllegalArgumentException(
+          call
+              + ": the machine's own namespace is never changed by faults; fault the test's"
+              + " namespaces instead");
+    }
+    if (!network.topology().hosts().contains(host)) {
+      throw new IllegalArgumentException(
+          call
+              + ": '"
+              + host
+              + "' names no declared namespace (declared: "
+              + String.join(", ", network.topology().hosts())
+              + ")");
+    }
+  }
+}
