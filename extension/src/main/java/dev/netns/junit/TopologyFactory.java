@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <pre>{@code
  * @TopologyFactory("cluster")
  * class FiftyNodesTest {
- *   static Topology cluster() { return Topologies.lan("lan", "10.0.0.0/24", 50); }
+ *   static Topology cluster() { return Topologies.lan("lan", "10.0.0.0/24", 50).build(); }
  *   @Test void n50IsThere(@Ns("n50") NetNs n50) { ... }
  * }
  * }</pre>

@@ -100,7 +100,7 @@ final class Declarations {
             router.value(), "@Router(\"" + router.value() + "\") on " + c.getSimpleName());
       }
       for (Field field : declaringFields(c)) {
-        NetNamespace ns = field.getAnnotation(NetNamespace.class);
+        NetNamespace ns = AnnotationSupport.findAnnotation(field, NetNamespace.class).orElseThrow();
         String name = ns.value().isEmpty() ? field.getName() : ns.value();
         builder.host(name, "@NetNamespace on field " + c.getSimpleName() + "." + field.getName());
       }
@@ -166,7 +166,8 @@ final class Declarations {
     boolean any = false;
     Parameter[] parameters = method.getParameters();
     for (int i = 0; i < parameters.length; i++) {
-      NetNamespace ns = parameters[i].getAnnotation(NetNamespace.class);
+      NetNamespace ns =
+          AnnotationSupport.findAnnotation(parameters[i], NetNamespace.class).orElse(null);
       if (ns != null) {
         builder.host(
             parameterNamespaceName(parameters[i], ns),
@@ -195,23 +196,34 @@ final class Declarations {
         c,
         f ->
             Modifier.isStatic(f.getModifiers()) == statics
-                && (f.isAnnotationPresent(Ns.class)
-                    || f.isAnnotationPresent(NetNamespace.class)
+                && (AnnotationSupport.isAnnotated(f, Ns.class)
+                    || AnnotationSupport.isAnnotated(f, NetNamespace.class)
                     || f.getType() == Network.class),
         HierarchyTraversalMode.TOP_DOWN);
   }
 
   /** The namespace a NetNs field receives, or empty for a Network field. */
   static Optional<String> fieldNamespace(Field field) {
-    Ns ns = field.getAnnotation(Ns.class);
-    if (ns != null) {
-      return Optional.of(ns.value());
+    Optional<Ns> ns = AnnotationSupport.findAnnotation(field, Ns.class);
+    if (ns.isPresent()) {
+      return Optional.of(ns.get().value());
     }
-    NetNamespace declared = field.getAnnotation(NetNamespace.class);
-    if (declared != null) {
-      return Optional.of(declared.value().isEmpty() ? field.getName() : declared.value());
+    Optional<NetNamespace> declared = AnnotationSupport.findAnnotation(field, NetNamespace.class);
+    if (declared.isPresent()) {
+      String value = declared.get().value();
+      return Optional.of(value.isEmpty() ? field.getName() : value);
     }
     return Optional.empty();
+  }
+
+  /** True when the class itself (not its enclosing classes) declares namespaces, links or LANs. */
+  static boolean declaresAnything(Class<?> c) {
+    return !repeatable(c, NetNamespace.class).isEmpty()
+        || !repeatable(c, VethLink.class).isEmpty()
+        || !repeatable(c, Lan.class).isEmpty()
+        || !repeatable(c, Router.class).isEmpty()
+        || !repeatable(c, Route.class).isEmpty()
+        || !declaringFields(c).isEmpty();
   }
 
   /** True when the class asks for one network for all its methods. */

@@ -52,8 +52,15 @@ public final class NetNsExtension
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     Class<?> testClass = context.getRequiredTestClass();
-    Topology topology =
-        build(testClass, Declarations.forClasses(Declarations.classChain(testClass)));
+    if (context.getStore(STORE).get(NETWORK, NetworkResource.class) != null
+        && Declarations.declaresAnything(testClass)) {
+      throw new ExtensionConfigurationException(
+          "Invalid network declared on "
+              + testClass.getName()
+              + ":\n- it declares namespaces or links inside a class whose network is shared"
+              + " (@SharedNetwork); declare them on the outer class");
+    }
+    Topology topology = classTopology(testClass);
     List<String> problems = new ArrayList<>();
     checkLifecycleMethods(testClass, topology, problems);
     checkFields(testClass, topology, true, problems);
@@ -101,7 +108,13 @@ public final class NetNsExtension
     }
     List<String> problems = new ArrayList<>();
     inNamespace(method, testClass)
-        .ifPresent(name -> checkNamespaceName(topology, name, describe(method), problems));
+        .ifPresent(
+            name ->
+                checkNamespaceName(
+                    topology,
+                    name,
+                    "@InNamespace(\"" + name + "\") on method " + method.getName() + "()",
+                    problems));
     for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
       checkFields(instance.getClass(), topology, false, problems);
     }
@@ -210,12 +223,15 @@ public final class NetNsExtension
         ReflectionSupport.findMethods(
             testClass,
             m ->
-                m.isAnnotationPresent(InNamespace.class)
-                    && (m.isAnnotationPresent(BeforeEach.class)
-                        || m.isAnnotationPresent(AfterEach.class)),
+                AnnotationSupport.isAnnotated(m, InNamespace.class)
+                    && (AnnotationSupport.isAnnotated(m, BeforeEach.class)
+                        || AnnotationSupport.isAnnotated(m, AfterEach.class)),
             org.junit.platform.commons.support.HierarchyTraversalMode.TOP_DOWN)) {
       checkNamespaceName(
-          topology, m.getAnnotation(InNamespace.class).value(), describe(m), problems);
+          topology,
+          AnnotationSupport.findAnnotation(m, InNamespace.class).orElseThrow().value(),
+          describe(m),
+          problems);
     }
   }
 
@@ -227,12 +243,12 @@ public final class NetNsExtension
       if (name.isPresent() && field.getType() != NetNs.class) {
         problems.add(
             "@"
-                + (field.isAnnotationPresent(Ns.class) ? "Ns" : "NetNamespace")
+                + (AnnotationSupport.isAnnotated(field, Ns.class) ? "Ns" : "NetNamespace")
                 + " on "
                 + where
                 + " needs type NetNs, but it is "
                 + field.getType().getName());
-      } else if (name.isPresent() && field.isAnnotationPresent(Ns.class)) {
+      } else if (name.isPresent() && AnnotationSupport.isAnnotated(field, Ns.class)) {
         checkNamespaceName(
             topology, name.get(), "@Ns(\"" + name.get() + "\") on " + where, problems);
       }
@@ -259,7 +275,7 @@ public final class NetNsExtension
 
   private static String describe(Method method) {
     return "@InNamespace(\""
-        + method.getAnnotation(InNamespace.class).value()
+        + AnnotationSupport.findAnnotation(method, InNamespace.class).orElseThrow().value()
         + "\") on method "
         + method.getName()
         + "()";
@@ -372,7 +388,7 @@ public final class NetNsExtension
       ExtensionContext context)
       throws Throwable {
     proceedIn(
-        Optional.ofNullable(invocationContext.getExecutable().getAnnotation(InNamespace.class))
+        AnnotationSupport.findAnnotation(invocationContext.getExecutable(), InNamespace.class)
             .map(InNamespace::value),
         invocation,
         context);
@@ -389,9 +405,9 @@ public final class NetNsExtension
 
   /** The namespace a test method runs in: its own {@code @InNamespace}, else its class's. */
   private static Optional<String> inNamespace(Method method, Class<?> testClass) {
-    InNamespace own = method.getAnnotation(InNamespace.class);
-    if (own != null) {
-      return Optional.of(own.value());
+    Optional<InNamespace> own = AnnotationSupport.findAnnotation(method, InNamespace.class);
+    if (own.isPresent()) {
+      return Optional.of(own.get().value());
     }
     List<Class<?>> chain = Declarations.classChain(testClass);
     for (int i = chain.size() - 1; i >= 0; i--) {
