@@ -25,6 +25,24 @@ public final class Impairment {
   private final double duplicatePercent;
   private final double reorderPercent;
   private final double corruptPercent;
+  private final double burstStartPercent;
+  private final double burstEndPercent;
+  private final boolean normalJitter;
+  private final Long seed;
+  private final Path path;
+
+  /** Which implementation carries an impairment out. */
+  public enum Path {
+    /**
+     * The kernel's qdiscs where they can (TBF for a rate alone, netem where present) unless a seed
+     * is asked for; the userspace forwarder otherwise.
+     */
+    AUTO,
+    /** The kernel only: TBF, netem. */
+    KERNEL,
+    /** The userspace forwarder only (an impairable link), replayable from its seed. */
+    USERSPACE
+  }
 
   private Impairment(
       long bitsPerSecond,
@@ -34,6 +52,39 @@ public final class Impairment {
       double duplicatePercent,
       double reorderPercent,
       double corruptPercent) {
+    this(
+        bitsPerSecond,
+        delay,
+        jitter,
+        lossPercent,
+        duplicatePercent,
+        reorderPercent,
+        corruptPercent,
+        0,
+        0,
+        false,
+        null,
+        Path.AUTO);
+  }
+
+  private Impairment(
+      long bitsPerSecond,
+      Duration delay,
+      Duration jitter,
+      double lossPercent,
+      double duplicatePercent,
+      double reorderPercent,
+      double corruptPercent,
+      double burstStartPercent,
+      double burstEndPercent,
+      boolean normalJitter,
+      Long seed,
+      Path path) {
+    this.burstStartPercent = burstStartPercent;
+    this.burstEndPercent = burstEndPercent;
+    this.normalJitter = normalJitter;
+    this.seed = seed;
+    this.path = path;
     this.bitsPerSecond = bitsPerSecond;
     this.delay = delay;
     this.jitter = jitter;
@@ -65,7 +116,12 @@ public final class Impairment {
         lossPercent,
         duplicatePercent,
         reorderPercent,
-        corruptPercent);
+        corruptPercent,
+        burstStartPercent,
+        burstEndPercent,
+        normalJitter,
+        seed,
+        path);
   }
 
   /** This impairment with added latency. */
@@ -78,7 +134,12 @@ public final class Impairment {
         lossPercent,
         duplicatePercent,
         reorderPercent,
-        corruptPercent);
+        corruptPercent,
+        burstStartPercent,
+        burstEndPercent,
+        normalJitter,
+        seed,
+        path);
   }
 
   /** This impairment with random variation of the latency. */
@@ -91,7 +152,12 @@ public final class Impairment {
         lossPercent,
         duplicatePercent,
         reorderPercent,
-        corruptPercent);
+        corruptPercent,
+        burstStartPercent,
+        burstEndPercent,
+        normalJitter,
+        seed,
+        path);
   }
 
   /** This impairment dropping {@code percent} of packets. */
@@ -103,7 +169,12 @@ public final class Impairment {
         percent("loss", percent),
         duplicatePercent,
         reorderPercent,
-        corruptPercent);
+        corruptPercent,
+        burstStartPercent,
+        burstEndPercent,
+        normalJitter,
+        seed,
+        path);
   }
 
   /** This impairment sending {@code percent} of packets twice. */
@@ -115,7 +186,12 @@ public final class Impairment {
         lossPercent,
         percent("duplicate", percent),
         reorderPercent,
-        corruptPercent);
+        corruptPercent,
+        burstStartPercent,
+        burstEndPercent,
+        normalJitter,
+        seed,
+        path);
   }
 
   /** This impairment sending {@code percent} of packets ahead of delayed ones (needs a delay). */
@@ -127,7 +203,12 @@ public final class Impairment {
         lossPercent,
         duplicatePercent,
         percent("reorder", percent),
-        corruptPercent);
+        corruptPercent,
+        burstStartPercent,
+        burstEndPercent,
+        normalJitter,
+        seed,
+        path);
   }
 
   /** This impairment flipping a bit in {@code percent} of packets. */
@@ -139,7 +220,83 @@ public final class Impairment {
         lossPercent,
         duplicatePercent,
         reorderPercent,
-        percent("corrupt", percent));
+        percent("corrupt", percent),
+        burstStartPercent,
+        burstEndPercent,
+        normalJitter,
+        seed,
+        path);
+  }
+
+  /**
+   * This impairment with bursty loss (the Gilbert model): each frame starts a burst with {@code
+   * startPercent} chance, a burst ends with {@code endPercent} chance per frame, and every frame in
+   * a burst is lost. Userspace path only.
+   */
+  public Impairment lossBursts(double startPercent, double endPercent) {
+    return copy(
+        percent("burst start", startPercent),
+        percent("burst end", endPercent),
+        normalJitter,
+        seed,
+        path);
+  }
+
+  /** This impairment with normally distributed jitter (standard deviation = the jitter). */
+  public Impairment normalJitter() {
+    return copy(burstStartPercent, burstEndPercent, true, seed, path);
+  }
+
+  /**
+   * This impairment with every decision (which frames drop, duplicate, overtake, how long each
+   * waits) drawn from {@code seed}: the same traffic meets the same fate in every run. Asks for the
+   * userspace path.
+   */
+  public Impairment seed(long seed) {
+    return copy(burstStartPercent, burstEndPercent, normalJitter, seed, path);
+  }
+
+  /** This impairment carried out by {@code path}. */
+  public Impairment path(Path path) {
+    return copy(burstStartPercent, burstEndPercent, normalJitter, seed, path);
+  }
+
+  private Impairment copy(
+      double burstStart, double burstEnd, boolean normal, Long newSeed, Path newPath) {
+    return new Impairment(
+        bitsPerSecond,
+        delay,
+        jitter,
+        lossPercent,
+        duplicatePercent,
+        reorderPercent,
+        corruptPercent,
+        burstStart,
+        burstEnd,
+        normal,
+        newSeed,
+        newPath);
+  }
+
+  public double burstStartPercent() {
+    return burstStartPercent;
+  }
+
+  public double burstEndPercent() {
+    return burstEndPercent;
+  }
+
+  public boolean isNormalJitter() {
+    return normalJitter;
+  }
+
+  /** The seed asked for, if any. */
+  public java.util.Optional<Long> seedValue() {
+    return java.util.Optional.ofNullable(seed);
+  }
+
+  public Path path() {
+    return path;
   }
 
   public long bitsPerSecond() {
@@ -174,6 +331,7 @@ public final class Impairment {
   public boolean isRateOnly() {
     return delay.isZero()
         && jitter.isZero()
+        && burstStartPercent == 0
         && lossPercent == 0
         && duplicatePercent == 0
         && reorderPercent == 0
@@ -216,6 +374,9 @@ public final class Impairment {
     }
     if (corruptPercent > 0) {
       parts.add("corrupt " + corruptPercent + " %");
+    }
+    if (burstStartPercent > 0) {
+      parts.add("loss bursts " + burstStartPercent + "/" + burstEndPercent + " %");
     }
     return parts.isEmpty() ? "none" : String.join(", ", parts);
   }

@@ -60,6 +60,12 @@ public @interface NetNamespace {
    */
   String BIND_PROPERTY_NAME = "netns.bind";
 
+  /**
+   * {@code netns.seed}: the seed of userspace impairments that ask for none, so that a failed run
+   * can be replayed (its seeds are printed with the failure). Without it, each network picks one.
+   */
+  String SEED_PROPERTY_NAME = "netns.seed";
+
   /** The namespace's name, unique within the test's network; on a field, defaults to its name. */
   String value() default "";
 }

@@ -59,4 +59,12 @@ public @interface VethLink {
 
   /** The MTU of both ends; 0 keeps the kernel's default (1500). */
   int mtu() default 0;
+
+  /**
+   * Routes the link through a hidden wire namespace (a bridge there, at kernel speed, while no
+   * impairment is in force), so that {@link Link#impair} can use the userspace path: latency,
+   * jitter, loss, duplication, reordering and corruption on any kernel, replayable from a seed.
+   * Costs one more namespace and veth pair. Only between two test namespaces.
+   */
+  boolean impairable() default false;
 }

@@ -65,6 +65,7 @@ public final class Capabilities {
     if (e.errno() == Errno.EPERM) {
       String who =
           effectiveCapabilities()
+              .filter(caps -> !UserNamespaces.hasCapSysAdmin(caps))
               .map(
                   caps ->
                       "root".equals(System.getProperty("user.name"))
@@ -79,35 +80,15 @@ public final class Capabilities {
           + who
           + " Run the tests as root with CAP_SYS_ADMIN and CAP_NET_ADMIN, or start the test JVM"
           + " inside a user and network namespace (see docs/getting-started.md)."
-          + userNamespaceHints();
+          + UserNamespaces.explainRefusal(e);
+    }
+    if (e.errno() == Errno.ENOSPC) {
+      return "cannot create a network namespace: " + e.getMessage() + UserNamespaces.explainLimit();
     }
     if (e.errno() == Errno.ENOTSUP || e.errno() == Errno.EINVAL || e.errno() == Errno.ENOSYS) {
       return "this kernel does not support what network namespaces need (" + e.getMessage() + ")";
     }
     return "cannot create a network namespace: " + e.getMessage();
-  }
-
-  private static String userNamespaceHints() {
-    StringBuilder hints = new StringBuilder();
-    sysctl("kernel/apparmor_restrict_unprivileged_userns")
-        .filter("1"::equals)
-        .ifPresent(
-            v ->
-                hints.append(
-                    " AppArmor restricts unprivileged user namespaces here"
-                        + " (kernel.apparmor_restrict_unprivileged_userns=1)."));
-    sysctl("kernel/unprivileged_userns_clone")
-        .filter("0"::equals)
-        .ifPresent(
-            v ->
-                hints.append(
-                    " Unprivileged user namespaces are disabled"
-                        + " (kernel.unprivileged_userns_clone=0)."));
-    sysctl("user/max_user_namespaces")
-        .filter("0"::equals)
-        .ifPresent(
-            v -> hints.append(" User namespaces are disabled (user.max_user_namespaces=0)."));
-    return hints.toString();
   }
 
   private static Optional<String> effectiveCapabilities() {
@@ -121,14 +102,6 @@ public final class Capabilities {
       // not Linux, or /proc unreadable: say nothing about it
     }
     return Optional.empty();
-  }
-
-  private static Optional<String> sysctl(String path) {
-    try {
-      return Optional.of(Files.readString(Path.of("/proc/sys", path)).trim());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   /**

@@ -208,6 +208,21 @@ public final class NetworkNamespace implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a socket inside this namespace without a thread of its own: the factory thread steps in,
+   * calls socket(2), and steps back. The descriptor belongs to this namespace for good and may be
+   * used from any thread; the caller closes it.
+   */
+  public int openSocket(int domain, int type, int protocol) {
+    ensureOpen();
+    return NamespaceFactory.call(
+        () ->
+            NamespaceFactory.visit(
+                libc,
+                () -> libc.setns(fd, LibC.CLONE_NEWNET),
+                () -> libc.socket(domain, type, protocol)));
+  }
+
   /** The name given at creation, used in messages and thread names. */
   public String name() {
     return name;

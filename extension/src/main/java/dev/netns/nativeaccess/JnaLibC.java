@@ -77,6 +77,10 @@ final class JnaLibC implements LibC {
     // ioctl(2)
     static native int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
 
+    // ioctl(2), with an argument in native memory that holds pointers to more native memory
+    static native int ioctl(int fd, long request, com.sun.jna.Pointer argument)
+        throws LastErrorException;
+
     // strerror(3)
     static native String strerror(int errnum);
   }
@@ -232,6 +236,28 @@ final class JnaLibC implements LibC {
       C.umount2(target, flags);
     } catch (LastErrorException e) {
       throw failure("umount2(" + target + ")", e);
+    }
+  }
+
+  @Override
+  public void ifreqDataIoctl(int fd, long request, String ifname, byte[] data) {
+    byte[] name = ifname.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (name.length > 15) {
+      throw new IllegalArgumentException("interface name '" + ifname + "' is over 15 bytes");
+    }
+    try (com.sun.jna.Memory ifreq = new com.sun.jna.Memory(40);
+        com.sun.jna.Memory payload = new com.sun.jna.Memory(Math.max(1, data.length))) {
+      ifreq.clear();
+      ifreq.write(0, name, 0, name.length);
+      payload.write(0, data, 0, data.length);
+      ifreq.setPointer(
+          16, payload); // struct ifreq: char ifr_name[16], then union { void *ifr_data }
+      try {
+        C.ioctl(fd, request, ifreq);
+      } catch (LastErrorException e) {
+        throw failure("ioctl(" + fd + ", 0x" + Long.toHexString(request) + ", " + ifname + ")", e);
+      }
+      payload.read(0, data, 0, data.length);
     }
   }
 

@@ -118,4 +118,16 @@ public interface LibC {
 
   /** ioctl(2) with a pointer argument laid out by the caller (for example {@code struct ifreq}). */
   void ioctl(int fd, long request, byte[] argument);
+
+  /**
+   * ioctl(2) on a {@code struct ifreq} naming {@code ifname} whose {@code ifr_data} points at
+   * {@code data} (for example SIOCETHTOOL with a {@code struct ethtool_value}); {@code data} is
+   * copied back after the call.
+   */
+  void ifreqDataIoctl(int fd, long request, String ifname, byte[] data);
+
+  int SIOCETHTOOL = 0x8946;
+  int SOL_PACKET = 263;
+  int PACKET_IGNORE_OUTGOING = 23;
+  int ETH_P_ALL = 0x0003;
 }

@@ -1,8 +1,10 @@
 package dev.netns.topology;
 
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.Ethtool;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.PacketSocket;
 import dev.netns.kernel.Qdiscs;
 import dev.netns.kernel.RouteType;
 import dev.netns.kernel.Routes;
@@ -36,6 +38,7 @@ public final class FaultInjector {
   private final Map<NetworkNamespace, Boolean> voids = new HashMap<>();
   private final Map<String, Integer> dropRoutes = new HashMap<>();
   private final List<ActiveFault> active = new ArrayList<>();
+  private final Map<VethPair, WireForwarder> forwarders = new HashMap<>();
 
   FaultInjector(RunningTopology network) {
     this.network = network;
@@ -245,6 +248,62 @@ public final class FaultInjector {
     return register(
         "rate " + bitsPerSecond + " bit/s leaving " + host + ":" + link,
         () -> Qdiscs.deleteRoot(ns, link));
+  }
+
+  /**
+   * The userspace path on an impairable link: frames leaving {@code from} go through a forwarder
+   * that decides each one's fate from the impairment's seed.
+   */
+  public synchronized ActiveFault userspace(
+      VethPair link, String from, FrameImpairment impairment) {
+    requireHost("impair", from);
+    boolean fromA = from.equals(link.a());
+    if (!fromA && !from.equals(link.b())) {
+      throw new IllegalArgumentException("impair: '" + from + "' is no end of " + link.origin());
+    }
+    NetworkNamespace wire = network.wire(link);
+    WireForwarder forwarder = forwarders.get(link);
+    if (forwarder == null) {
+      NetworkNamespace a = network.namespace(link.a());
+      NetworkNamespace b = network.namespace(link.b());
+      // Whole frames only on the wire: see Ethtool.
+      Ethtool.wholeFramesOnly(a, link.aInterface());
+      Ethtool.wholeFramesOnly(b, link.bInterface());
+      Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_A);
+      Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_B);
+      wire.netlink().executeAll(network.leaveWire(wire));
+      PacketSocket sideA = PacketSocket.open(wire, RunningTopology.WIRE_A);
+      PacketSocket sideB;
+      try {
+        sideB = PacketSocket.open(wire, RunningTopology.WIRE_B);
+      } catch (RuntimeException e) {
+        sideA.close();
+        wire.netlink().executeAll(network.joinWire(wire));
+        throw e;
+      }
+      forwarder = new WireForwarder(sideA, sideB, link.a() + "-" + link.b());
+      forwarders.put(link, forwarder);
+    }
+    WireForwarder active = forwarder;
+    active.impair(fromA, impairment);
+    return register(
+        "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from),
+        () -> {
+          synchronized (this) {
+            active.impair(fromA, null);
+            if (active.isIdle()) {
+              forwarders.remove(link);
+              active.close();
+              wire.netlink().executeAll(network.joinWire(wire));
+            }
+          }
+        });
+  }
+
+  /** Frames forwarded, dropped and duplicated so far leaving {@code from} on an impaired link. */
+  public synchronized long[] userspaceCounters(VethPair link, String from) {
+    WireForwarder forwarder = forwarders.get(link);
+    return forwarder == null ? new long[3] : forwarder.counters(from.equals(link.a()));
   }
 
   /** A netem qdisc on traffic leaving {@code host} through {@code link}. */

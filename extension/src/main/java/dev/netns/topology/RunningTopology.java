@@ -33,6 +33,11 @@ public final class RunningTopology implements AutoCloseable {
 
   private static final String BRIDGE = "br0";
 
+  /** The ports of an impairable link's wire namespace, towards its a and b ends. */
+  static final String WIRE_A = "pa";
+
+  static final String WIRE_B = "pb";
+
   /**
    * Topologies that touch the machine's namespace start one at a time in this JVM, so that the
    * check against the machine's routes and the addresses added after it cannot interleave with
@@ -43,6 +48,7 @@ public final class RunningTopology implements AutoCloseable {
   private final Topology topology;
   private final Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
   private final Map<String, NetworkNamespace> switches = new LinkedHashMap<>();
+  private final Map<VethPair, NetworkNamespace> wires = new LinkedHashMap<>();
   private final NetworkNamespace host;
   private final Map<NetworkNamespace, Map<String, Integer>> indexes = new HashMap<>();
   private final List<Object[]> peersToBringUp = new ArrayList<>();
@@ -83,10 +89,18 @@ public final class RunningTopology implements AutoCloseable {
       for (Lan lan : topology.lans()) {
         names.add("lan:" + lan.name());
       }
+      List<VethPair> impairable = topology.links().stream().filter(VethPair::impairable).toList();
+      for (int i = 0; i < impairable.size(); i++) {
+        VethPair link = impairable.get(i);
+        names.add("wire" + i + ":" + link.a() + "-" + link.b());
+      }
       List<NetworkNamespace> made = NetworkNamespace.createAll(names, topology.routers());
+      int wire = 0;
       for (NetworkNamespace ns : made) {
         if (ns.name().startsWith("lan:")) {
           running.switches.put(ns.name().substring(4), ns);
+        } else if (ns.name().startsWith("wire")) {
+          running.wires.put(impairable.get(wire++), ns);
         } else {
           running.namespaces.put(ns.name(), ns);
         }
@@ -117,8 +131,19 @@ public final class RunningTopology implements AutoCloseable {
               .describedAs("RTM_NEWLINK bridge " + sw.name() + ":" + BRIDGE));
     }
     for (VethPair link : topology.links()) {
-      create.add(
-          veth(namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface()));
+      NetworkNamespace wire = wires.get(link);
+      if (wire == null) {
+        create.add(
+            veth(namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface()));
+      } else {
+        // a <-> wire:pa, wire:pb <-> b, and a bridge joining pa and pb until an impairment
+        // replaces it with the userspace forwarder.
+        create.add(
+            LinkRequests.newLink(BRIDGE, "bridge", wire.fd(), assign(wire, BRIDGE), true)
+                .describedAs("RTM_NEWLINK bridge " + wire.name() + ":" + BRIDGE));
+        create.add(veth(wire, WIRE_A, namespace(link.a()), link.aInterface()));
+        create.add(veth(wire, WIRE_B, namespace(link.b()), link.bInterface()));
+      }
     }
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
@@ -139,6 +164,9 @@ public final class RunningTopology implements AutoCloseable {
           .add(
               LinkRequests.setUp(index(ns, name), true)
                   .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " up"));
+    }
+    for (NetworkNamespace wire : wires.values()) {
+      wire.netlink().executeAll(joinWire(wire));
     }
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
@@ -252,6 +280,40 @@ public final class RunningTopology implements AutoCloseable {
         .forEach((ns, batch) -> ns.netlink().executeAll(batch));
   }
 
+  /** Requests that put a wire's two ports into its bridge. */
+  List<Request> joinWire(NetworkNamespace wire) {
+    List<Request> join = new ArrayList<>();
+    for (String port : new String[] {WIRE_A, WIRE_B}) {
+      join.add(
+          LinkRequests.setMaster(index(wire, port), index(wire, BRIDGE))
+              .describedAs("RTM_NEWLINK " + wire.name() + ":" + port + " master br0"));
+    }
+    return join;
+  }
+
+  /** Requests that take a wire's two ports out of its bridge. */
+  List<Request> leaveWire(NetworkNamespace wire) {
+    List<Request> leave = new ArrayList<>();
+    for (String port : new String[] {WIRE_A, WIRE_B}) {
+      leave.add(
+          LinkRequests.setMaster(index(wire, port), 0)
+              .describedAs("RTM_NEWLINK " + wire.name() + ":" + port + " nomaster"));
+    }
+    return leave;
+  }
+
+  /** The hidden wire namespace of an impairable link. */
+  NetworkNamespace wire(VethPair link) {
+    NetworkNamespace wire = wires.get(link);
+    if (wire == null) {
+      throw new IllegalArgumentException(
+          link.origin()
+              + " is not impairable in userspace; declare it with impairable = true"
+              + " (@VethLink(..., impairable = true) or Topology.Builder.impairableVeth)");
+    }
+    return wire;
+  }
+
   /** The fault injector of this network: partitions, cuts, link faults, rate limits. */
   public synchronized FaultInjector faults() {
     if (faults == null) {
@@ -320,6 +382,7 @@ public final class RunningTopology implements AutoCloseable {
   public List<NetworkNamespace> allNamespaces() {
     List<NetworkNamespace> all = new ArrayList<>(namespaces.values());
     all.addAll(switches.values());
+    all.addAll(wires.values());
     return all;
   }
 

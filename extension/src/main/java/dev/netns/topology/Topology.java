@@ -190,6 +190,25 @@ public final class Topology {
               a, "", aAddresses, b, "", bAddresses, 0, "veth(\"" + a + "\", \"" + b + "\")"));
     }
 
+    /**
+     * A veth pair between two hosts that runs through a hidden wire namespace, so that the
+     * userspace impairment path can delay, drop, duplicate and reorder its frames.
+     */
+    public Builder impairableVeth(
+        String a, List<String> aAddresses, String b, List<String> bAddresses) {
+      return veth(
+          new VethDeclaration(
+              a,
+              "",
+              aAddresses,
+              b,
+              "",
+              bAddresses,
+              0,
+              "impairableVeth(\"" + a + "\", \"" + b + "\")",
+              true));
+    }
+
     /** A veth pair declared in full. */
     public Builder veth(VethDeclaration declaration) {
       veths.add(declaration);
@@ -305,6 +324,12 @@ public final class Topology {
             }
           }
         }
+        if (veth.impairable() && (veth.a().equals(HOST) || veth.b().equals(HOST))) {
+          problems.add(
+              veth.origin()
+                  + ": impairable links join two test namespaces; a link to the machine's own"
+                  + " namespace cannot be impairable");
+        }
         VethPair link =
             new VethPair(
                 veth.a(),
@@ -314,7 +339,8 @@ public final class Topology {
                 bName,
                 bAddresses,
                 veth.mtu(),
-                veth.origin());
+                veth.origin(),
+                veth.impairable());
         links.add(link);
         attachments.addAll(Attachment.ofLink(link));
       }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param bAddresses addresses of that end
  * @param mtu MTU of both ends, 0 for the default
  * @param origin how it was declared, quoted in error messages
+ * @param impairable true to route the link through a hidden wire namespace, where the userspace
+ *     impairment path can work on it
  */
 public record VethDeclaration(
     String a,
@@ -23,4 +25,19 @@ public record VethDeclaration(
     String bInterface,
     List<String> bAddresses,
     int mtu,
-    String origin) {}
+    String origin,
+    boolean impairable) {
+
+  /** A declaration of a plain link (not impairable in userspace). */
+  public VethDeclaration(
+      String a,
+      String aInterface,
+      List<String> aAddresses,
+      String b,
+      String bInterface,
+      List<String> bAddresses,
+      int mtu,
+      String origin) {
+    this(a, aInterface, aAddresses, b, bInterface, bAddresses, mtu, origin, false);
+  }
+}

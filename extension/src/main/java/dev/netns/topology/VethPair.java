@@ -15,6 +15,7 @@ import java.util.List;
  * @param bAddresses the addresses of that end
  * @param mtu the MTU of both ends, or 0 for the kernel's default
  * @param origin how the user declared it, for error messages (for example an annotation)
+ * @param impairable true when the link runs through a hidden wire namespace (userspace impairments)
  */
 public record VethPair(
     String a,
@@ -24,7 +25,8 @@ public record VethPair(
     String bInterface,
     List<Cidr> bAddresses,
     int mtu,
-    String origin) {
+    String origin,
+    boolean impairable) {
 
   public VethPair {
     aAddresses = List.copyOf(aAddresses);

@@ -65,7 +65,8 @@ class NetemTest {
           .hasMessage(
               "skipped: impairment 'delay 50 ms' needs the kernel's netem qdisc, which this kernel"
                   + " does not have (module sch_netem). A bandwidth limit alone works everywhere"
-                  + " (Impairment.rate).");
+                  + " (Impairment.rate), and the userspace path works on impairable links"
+                  + " (@VethLink(impairable = true)).");
     }
   }
 

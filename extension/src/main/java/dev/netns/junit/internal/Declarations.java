@@ -119,7 +119,8 @@ final class Declarations {
                     + "\", b = \""
                     + link.b()
                     + "\") on "
-                    + c.getSimpleName()));
+                    + c.getSimpleName(),
+                link.impairable()));
       }
       for (Lan lan : repeatable(c, Lan.class)) {
         builder.lan(

@@ -15,11 +15,13 @@ final class DefaultLink implements Link {
   private final RunningTopology running;
 
   private final boolean required;
+  private final DefaultNetwork network;
 
-  DefaultLink(VethPair pair, RunningTopology running, boolean required) {
+  DefaultLink(VethPair pair, RunningTopology running, boolean required, DefaultNetwork network) {
     this.pair = pair;
     this.running = running;
     this.required = required;
+    this.network = network;
   }
 
   @Override
@@ -41,7 +43,15 @@ final class DefaultLink implements Link {
               + pair.b());
     }
     return new DefaultFault(
-        Impairments.apply(running.faults(), from, pair.interfaceIn(from), impairment, required));
+        Impairments.apply(
+            running.faults(),
+            pair,
+            from,
+            pair.interfaceIn(from),
+            impairment,
+            required,
+            network.defaultSeed(),
+            network::recordSeed));
   }
 
   @Override

@@ -22,16 +22,33 @@ final class DefaultNetwork implements Network {
   private DefaultNetNs host;
 
   private final boolean required;
+  private final long defaultSeed;
+  private final List<String> seedsUsed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  DefaultNetwork(RunningTopology running, boolean required) {
+  DefaultNetwork(RunningTopology running, boolean required, long defaultSeed) {
     this.running = running;
     this.required = required;
+    this.defaultSeed = defaultSeed;
     running
         .namespaces()
         .forEach((name, ns) -> namespaces.put(name, new DefaultNetNs(name, ns, this)));
     for (VethPair pair : running.topology().links()) {
-      links.add(new DefaultLink(pair, running, required));
+      links.add(new DefaultLink(pair, running, required, this));
     }
+  }
+
+  /** The seed of userspace impairments that ask for none (netns.seed, or chosen per network). */
+  long defaultSeed() {
+    return defaultSeed;
+  }
+
+  void recordSeed(String description) {
+    seedsUsed.add(description);
+  }
+
+  /** Descriptions of the userspace impairments this network ran, with their seeds. */
+  List<String> seedsUsed() {
+    return List.copyOf(seedsUsed);
   }
 
   RunningTopology running() {
@@ -132,7 +149,16 @@ final class DefaultNetwork implements Network {
             .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("impair: no LAN '" + lan + "'"));
     String link = declared.port(host).interfaceName();
-    return new DefaultFault(Impairments.apply(running.faults(), host, link, impairment, required));
+    return new DefaultFault(
+        Impairments.apply(
+            running.faults(),
+            null,
+            host,
+            link,
+            impairment,
+            required,
+            defaultSeed,
+            this::recordSeed));
   }
 
   @Override

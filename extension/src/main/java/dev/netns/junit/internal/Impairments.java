@@ -6,26 +6,93 @@ import dev.netns.kernel.Capabilities;
 import dev.netns.kernel.Qdiscs;
 import dev.netns.topology.ActiveFault;
 import dev.netns.topology.FaultInjector;
+import dev.netns.topology.FrameImpairment;
+import dev.netns.topology.VethPair;
+import java.util.function.Consumer;
 import org.opentest4j.TestAbortedException;
 
-/** Applies an {@link Impairment} through the kernel path: TBF for rate alone, else netem. */
+/**
+ * Carries an {@link Impairment} out on the path it asks for or, on {@link Impairment.Path#AUTO},
+ * the best one here: the kernel's TBF for a rate alone, netem where the kernel has it and no seed
+ * is asked for, the userspace forwarder otherwise. Fault descriptions say which ran.
+ */
 final class Impairments {
   private Impairments() {}
 
+  /**
+   * Applies {@code impairment} to traffic leaving {@code host} through {@code interfaceName};
+   * {@code link} is the veth pair it belongs to (null for a LAN port).
+   */
   static ActiveFault apply(
-      FaultInjector faults, String host, String link, Impairment impairment, boolean required) {
-    if (impairment.isRateOnly()) {
-      if (impairment.bitsPerSecond() == 0) {
-        throw new IllegalArgumentException("impair: Impairment.none() changes nothing");
+      FaultInjector faults,
+      VethPair link,
+      String host,
+      String interfaceName,
+      Impairment impairment,
+      boolean required,
+      long defaultSeed,
+      Consumer<String> seedLog) {
+    if (impairment.isRateOnly() && impairment.bitsPerSecond() == 0) {
+      throw new IllegalArgumentException("impair: Impairment.none() changes nothing");
+    }
+    boolean userspaceOnly =
+        impairment.seedValue().isPresent()
+            || impairment.burstStartPercent() > 0
+            || impairment.isNormalJitter();
+    Impairment.Path path = impairment.path();
+    if (path == Impairment.Path.AUTO) {
+      if (userspaceOnly) {
+        path = Impairment.Path.USERSPACE;
+      } else if (impairment.isRateOnly() || Capabilities.hasQdisc("netem")) {
+        path = Impairment.Path.KERNEL;
+      } else if (link != null && link.impairable()) {
+        path = Impairment.Path.USERSPACE;
+      } else {
+        // No netem and no impairable link: the kernel path says so, and skips.
+        path = Impairment.Path.KERNEL;
       }
-      return faults.limitRate(host, link, impairment.bitsPerSecond());
+    }
+    if (path == Impairment.Path.USERSPACE) {
+      if (link == null) {
+        throw new IllegalArgumentException(
+            "impair: the userspace path works on impairable veth links, not yet on LAN ports;"
+                + " use the kernel path here (Impairment.Path.KERNEL)");
+      }
+      long seed = impairment.seedValue().orElse(defaultSeed);
+      FrameImpairment frames =
+          new FrameImpairment(
+              impairment.delay().toNanos(),
+              impairment.jitter().toNanos(),
+              impairment.isNormalJitter(),
+              impairment.lossPercent(),
+              impairment.burstStartPercent(),
+              impairment.burstEndPercent(),
+              impairment.duplicatePercent(),
+              impairment.reorderPercent(),
+              impairment.corruptPercent(),
+              impairment.bitsPerSecond(),
+              seed);
+      ActiveFault fault = faults.userspace(link, host, frames);
+      seedLog.accept(fault.description());
+      return fault;
+    }
+    if (userspaceOnly) {
+      throw new IllegalArgumentException(
+          "impair: '"
+              + impairment
+              + "' asks for a seed, loss bursts or normal jitter, which only"
+              + " the userspace path offers; drop Impairment.Path.KERNEL");
+    }
+    if (impairment.isRateOnly()) {
+      return faults.limitRate(host, interfaceName, impairment.bitsPerSecond());
     }
     if (!Capabilities.hasQdisc("netem")) {
       String reason =
           "impairment '"
               + impairment
               + "' needs the kernel's netem qdisc, which this kernel does not have (module"
-              + " sch_netem). A bandwidth limit alone works everywhere (Impairment.rate).";
+              + " sch_netem). A bandwidth limit alone works everywhere (Impairment.rate), and the"
+              + " userspace path works on impairable links (@VethLink(impairable = true)).";
       if (required) {
         throw new IllegalStateException(
             NetNamespace.REQUIRE_PROPERTY_NAME
@@ -36,7 +103,7 @@ final class Impairments {
     }
     return faults.netem(
         host,
-        link,
+        interfaceName,
         new Qdiscs.Netem(
             impairment.delay(),
             impairment.jitter(),

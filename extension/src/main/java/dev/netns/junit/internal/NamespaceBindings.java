@@ -1,6 +1,8 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.NetNamespace;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.UserNamespaces;
 import dev.netns.nativeaccess.LibC;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +36,27 @@ final class NamespaceBindings implements AutoCloseable {
 
   static NamespaceBindings none() {
     return new NamespaceBindings(List.of());
+  }
+
+  /**
+   * Why this JVM cannot bind namespaces, known before anything is made; empty when it may. Inside a
+   * user namespace that does not own {@code /run} (as under the rootless launcher), the directory
+   * and the mounts under it belong to the machine's root.
+   */
+  static Optional<String> refusedHere() {
+    Path existing = Files.isDirectory(RUN_NETNS) ? RUN_NETNS : RUN_NETNS.getParent();
+    if (!UserNamespaces.insideUserNamespace() || Files.isWritable(existing)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        NetNamespace.BIND_PROPERTY_NAME
+            + "=true cannot work in this JVM: it runs inside a user namespace (as under the"
+            + " rootless launcher), where "
+            + existing
+            + " belongs to the machine's root. Leave "
+            + NetNamespace.BIND_PROPERTY_NAME
+            + " unset for this run; to look inside a namespace, enter it with nsenter (see"
+            + " docs/getting-started.md).");
   }
 
   /** Binds every namespace; on failure unbinds those already bound. */

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
 
@@ -43,7 +44,11 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * }</pre>
  */
 public final class NetNsExtension
-    implements BeforeAllCallback, BeforeEachCallback, ParameterResolver, InvocationInterceptor {
+    implements BeforeAllCallback,
+        BeforeEachCallback,
+        ParameterResolver,
+        InvocationInterceptor,
+        TestExecutionExceptionHandler {
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(NetNsExtension.class);
   private static final String NETWORK = "network";
@@ -182,6 +187,10 @@ public final class NetNsExtension
             .getConfigurationParameter(NetNamespace.BIND_PROPERTY_NAME)
             .map(v -> Boolean.parseBoolean(v.trim()))
             .orElse(false);
+    Optional<String> bindRefused = bind ? NamespaceBindings.refusedHere() : Optional.empty();
+    if (bindRefused.isPresent()) {
+      throw new ExtensionConfigurationException(bindRefused.get());
+    }
     RunningTopology running;
     try {
       running = topology.start();
@@ -196,8 +205,16 @@ public final class NetNsExtension
     try {
       NamespaceBindings bindings =
           bind ? NamespaceBindings.bind(running.namespaces()) : NamespaceBindings.none();
+      long seed =
+          context
+              .getConfigurationParameter(NetNamespace.SEED_PROPERTY_NAME)
+              .map(v -> Long.parseLong(v.trim()))
+              .orElseGet(() -> new java.util.SplittableRandom().nextLong());
       return new NetworkResource(
-          new DefaultNetwork(running, Requirements.required(context)), owner, policy, bindings);
+          new DefaultNetwork(running, Requirements.required(context), seed),
+          owner,
+          policy,
+          bindings);
     } catch (IOException | RuntimeException e) {
       try {
         running.close();
@@ -356,6 +373,33 @@ public final class NetNsExtension
               + ")");
     }
     return network.namespace(name);
+  }
+
+  // ---- failures: say which seeds the userspace impairments used, so the run can be replayed
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    NetworkResource resource = context.getStore(STORE).get(NETWORK, NetworkResource.class);
+    if (resource != null && !resource.network().seedsUsed().isEmpty()) {
+      throwable.addSuppressed(
+          new ImpairmentSeeds(
+              "netns: this test ran userspace impairments: "
+                  + String.join("; ", resource.network().seedsUsed())
+                  + ". Replay with Impairment.seed(...) or the configuration parameter "
+                  + NetNamespace.SEED_PROPERTY_NAME
+                  + "=<seed>."));
+    }
+    throw throwable;
+  }
+
+  /** Carries the seeds of a failed test's impairments in its report. */
+  static final class ImpairmentSeeds extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ImpairmentSeeds(String message) {
+      super(message, null, false, false);
+    }
   }
 
   // ---- @InNamespace: running bodies on namespace threads

@@ -1,0 +1,116 @@
+package dev.netns.kernel;
+
+import dev.netns.nativeaccess.Errno;
+import dev.netns.nativeaccess.KernelException;
+import dev.netns.nativeaccess.LibC;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A raw packet socket (AF_PACKET) bound to one link: whole Ethernet frames in and out, below IP.
+ * What the userspace impairment path reads and writes.
+ *
+ * <pre>{@code
+ * try (PacketSocket wire = PacketSocket.open(ns, "a")) {
+ *   int n = wire.receive(frame);   // -1 after the receive timeout
+ *   wire.send(frame, n);
+ * }
+ * }</pre>
+ */
+public final class PacketSocket implements AutoCloseable {
+  private static final int ETH_P_ALL_NETWORK_ORDER =
+      Short.reverseBytes((short) LibC.ETH_P_ALL) & 0xffff;
+  private static final int PACKET_OUTGOING = 4;
+
+  private final LibC libc;
+  private final int fd;
+  private final String name;
+  private final byte[] from = new byte[20];
+  private volatile boolean closed;
+
+  private PacketSocket(LibC libc, int fd, String name) {
+    this.libc = libc;
+    this.fd = fd;
+    this.name = name;
+  }
+
+  /** Opens a socket in {@code ns} bound to {@code link}; receive returns after at most 100 ms. */
+  public static PacketSocket open(NetworkNamespace ns, String link) {
+    LibC libc = LibC.instance();
+    int index = Links.index(ns, link);
+    int fd =
+        ns.openSocket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, ETH_P_ALL_NETWORK_ORDER);
+    try {
+      // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen, addr
+      byte[] address =
+          ByteBuffer.allocate(20)
+              .order(ByteOrder.nativeOrder())
+              .putShort((short) LibC.AF_PACKET)
+              .putShort((short) ETH_P_ALL_NETWORK_ORDER)
+              .putInt(index)
+              .array();
+      libc.bind(fd, address);
+      try {
+        libc.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1);
+      } catch (KernelException e) {
+        // before Linux 4.20: outgoing frames are told apart by their packet type instead
+      }
+      libc.setsockopt(
+          fd,
+          LibC.SOL_SOCKET,
+          LibC.SO_RCVTIMEO,
+          ByteBuffer.allocate(16)
+              .order(ByteOrder.nativeOrder())
+              .putLong(0)
+              .putLong(100_000)
+              .array());
+      libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, 4 << 20);
+      libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4 << 20);
+      return new PacketSocket(libc, fd, ns.name() + ":" + link);
+    } catch (RuntimeException e) {
+      libc.close(fd);
+      throw e;
+    }
+  }
+
+  /**
+   * Receives the next frame that arrived on the link into {@code frame}; returns its length, or -1
+   * when none came within the timeout or the socket was closed. Frames the link sent are skipped.
+   */
+  public int receive(byte[] frame) {
+    while (!closed) {
+      int length;
+      try {
+        length = libc.recvfrom(fd, frame, 0, from);
+      } catch (KernelException e) {
+        if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || closed) {
+          return -1;
+        }
+        throw e;
+      }
+      if ((from[10] & 0xff) == PACKET_OUTGOING) {
+        continue;
+      }
+      return length;
+    }
+    return -1;
+  }
+
+  /** Sends one frame out of the link. */
+  public void send(byte[] frame, int length) {
+    libc.send(fd, frame, length, 0);
+  }
+
+  @Override
+  public String toString() {
+    return "PacketSocket[" + name + "]";
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      libc.close(fd);
+    }
+  }
+}

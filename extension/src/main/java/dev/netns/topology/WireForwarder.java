@@ -1,0 +1,204 @@
+package dev.netns.topology;
+
+import dev.netns.kernel.PacketSocket;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves frames between the two ports of a link's hidden wire namespace, impairing them on the way:
+ * per direction, a reader decides each frame's fate from the seed and queues it for its release
+ * time; a sender sends it when due. Neighbour discovery (ARP, IPv6 ND and MLD) passes untouched and
+ * does not count as a frame, so that the test's own traffic alone advances the schedule.
+ */
+final class WireForwarder implements AutoCloseable {
+  private static final int ETHERTYPE_IPV4 = 0x0800;
+  private static final int ETHERTYPE_IPV6 = 0x86DD;
+
+  private final Direction aToB;
+  private final Direction bToA;
+  private final PacketSocket a;
+  private final PacketSocket b;
+
+  WireForwarder(PacketSocket a, PacketSocket b, String name) {
+    this.a = a;
+    this.b = b;
+    this.aToB = new Direction(a, b, name + " a->b", 0x5DEECE66DL);
+    this.bToA = new Direction(b, a, name + " b->a", 0xB5AD4ECEDA1CE2A9L);
+    aToB.start();
+    bToA.start();
+  }
+
+  /** Direction from the a side (true) or the b side; null impairment passes frames untouched. */
+  void impair(boolean fromA, FrameImpairment impairment) {
+    (fromA ? aToB : bToA).impair(impairment);
+  }
+
+  boolean isIdle() {
+    return aToB.schedule == null && bToA.schedule == null;
+  }
+
+  /** Frames this direction forwarded, dropped and duplicated so far. */
+  long[] counters(boolean fromA) {
+    Direction d = fromA ? aToB : bToA;
+    return new long[] {d.forwarded.get(), d.dropped.get(), d.duplicated.get()};
+  }
+
+  @Override
+  public void close() {
+    aToB.stop();
+    bToA.stop();
+    a.close();
+    b.close();
+  }
+
+  /** True for frames whose fate is decided: IP traffic other than neighbour discovery. */
+  static boolean impairable(byte[] frame, int length) {
+    if (length < 14) {
+      return false;
+    }
+    int type = ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
+    if (type == ETHERTYPE_IPV4) {
+      return true;
+    }
+    if (type == ETHERTYPE_IPV6 && length >= 14 + 41) {
+      int next = frame[14 + 6] & 0xff;
+      int icmpType = frame[14 + 40] & 0xff;
+      // ICMPv6 MLD (130-132, 143) and neighbour discovery (133-137) keep the link working.
+      boolean control = next == 58 && ((icmpType >= 130 && icmpType <= 137) || icmpType == 143);
+      return !control;
+    }
+    return false;
+  }
+
+  private static final class Direction {
+    private final PacketSocket in;
+    private final PacketSocket out;
+    private final String name;
+    private final long salt;
+    private final DelayQueue<Held> queue = new DelayQueue<>();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong duplicated = new AtomicLong();
+    private volatile FrameSchedule schedule;
+    private volatile FrameImpairment spec;
+    private volatile boolean running = true;
+    private final Thread reader;
+    private final Thread sender;
+    private long lineFreeAt;
+    private long order;
+
+    Direction(PacketSocket in, PacketSocket out, String name, long salt) {
+      this.in = in;
+      this.out = out;
+      this.name = name;
+      this.salt = salt;
+      this.reader = new Thread(this::read, "netns-wire " + name + " reader");
+      this.sender = new Thread(this::send, "netns-wire " + name + " sender");
+      reader.setDaemon(true);
+      sender.setDaemon(true);
+    }
+
+    void start() {
+      reader.start();
+      sender.start();
+    }
+
+    synchronized void impair(FrameImpairment impairment) {
+      spec = impairment;
+      schedule = impairment == null ? null : new FrameSchedule(impairment, salt);
+    }
+
+    private void read() {
+      byte[] buffer = new byte[65536];
+      while (running) {
+        int length = in.receive(buffer);
+        if (length <= 0) {
+          continue;
+        }
+        long now = System.nanoTime();
+        FrameSchedule current = schedule;
+        FrameImpairment impairment = spec;
+        byte[] frame = java.util.Arrays.copyOf(buffer, length);
+        if (current == null || !impairable(frame, length)) {
+          queue.add(new Held(frame, now, order++));
+          continue;
+        }
+        FrameSchedule.Fate fate = current.next(frame, length);
+        if (fate.drop()) {
+          dropped.incrementAndGet();
+          continue;
+        }
+        if (fate.corruptAt() >= 0 && length > 14) {
+          int at = 14 + (int) (fate.corruptAt() * (length - 14));
+          frame[Math.min(at, length - 1)] ^= 1;
+        }
+        long release = now + fate.delayNanos();
+        if (impairment.bitsPerSecond() > 0) {
+          // The line sends one frame at a time: each waits for the previous one to be out.
+          long serialization = length * 8L * 1_000_000_000L / impairment.bitsPerSecond();
+          release = Math.max(release, lineFreeAt) + serialization;
+          lineFreeAt = release;
+        }
+        queue.add(new Held(frame, release, order++));
+        if (fate.duplicate()) {
+          duplicated.incrementAndGet();
+          queue.add(new Held(frame.clone(), release, order++));
+        }
+      }
+    }
+
+    private void send() {
+      while (running || !queue.isEmpty()) {
+        try {
+          Held held = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (held != null && running) {
+            out.send(held.frame, held.frame.length);
+            forwarded.incrementAndGet();
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          // A frame the link refused (for example while it is down): lost, as on a real wire.
+        }
+      }
+    }
+
+    void stop() {
+      running = false;
+      queue.clear();
+      join(reader);
+      sender.interrupt();
+      join(sender);
+    }
+
+    private static void join(Thread t) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** A frame waiting for its release time; ties keep arrival order. */
+  private record Held(byte[] frame, long releaseNanos, long order) implements Delayed {
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(releaseNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+      Held o = (Held) other;
+      int byTime = Long.compare(releaseNanos, o.releaseNanos);
+      return byTime != 0 ? byTime : Long.compare(order, o.order);
+    }
+  }
+}
