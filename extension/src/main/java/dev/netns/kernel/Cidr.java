@@ -136,6 +136,51 @@ public record Cidr(InetAddress address, int prefixLength) {
 
   @Override
   public String toString() {
-    return address.getHostAddress() + "/" + prefixLength;
+    return format(address) + "/" + prefixLength;
+  }
+
+  /**
+   * An address as people write it: IPv6 in its short form (RFC 5952: the longest run of zero groups
+   * as {@code ::}, lower case), IPv4 dotted.
+   */
+  public static String format(InetAddress address) {
+    if (!(address instanceof Inet6Address)) {
+      return address.getHostAddress();
+    }
+    byte[] bytes = address.getAddress();
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group is not shortened
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
   }
 }

@@ -39,6 +39,11 @@ class BadInputTest {
     assertThatThrownBy(() -> Cidr.parse("10.1.1.300/24"))
         .hasMessage("'10.1.1.300' is not an IPv4 or IPv6 address");
     assertThat(Cidr.parse("fd00::1/64").network()).isEqualTo(Cidr.parse("fd00::/64"));
+    assertThat(Cidr.parse("fd00:0:0:1:0:0:0:3/64")).hasToString("fd00:0:0:1::3/64");
+    assertThat(Cidr.parse("2001:db8:0:0:1:0:0:1/128")).hasToString("2001:db8::1:0:0:1/128");
+    assertThat(Cidr.parse("::/0")).hasToString("::/0");
+    assertThat(Cidr.parse("fe80::1/64")).hasToString("fe80::1/64");
+    assertThat(Cidr.parse("1:0:2:3:4:5:6:7/64")).hasToString("1:0:2:3:4:5:6:7/64");
     assertThat(Cidr.parse("10.1.1.0/24").host(2)).isEqualTo(Cidr.parseAddress("10.1.1.2"));
     assertThat(Cidr.parse("10.1.0.0/16").overlaps(Cidr.parse("10.1.1.0/24"))).isTrue();
     assertThat(Cidr.parse("10.1.0.0/24").overlaps(Cidr.parse("10.1.1.0/24"))).isFalse();
