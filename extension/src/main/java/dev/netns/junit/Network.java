@@ -52,6 +52,9 @@ public interface Network {
    */
   Fault cut(String from, String to);
 
+  /** As {@link #cut}, but {@code from} fails fast: EHOSTUNREACH, "No route to host". */
+  Fault cutRejecting(String from, String to);
+
   /** Unplugs {@code host} from LAN {@code lan}: its port goes down, carrier lost both ways. */
   Fault disconnect(String host, String lan);
 

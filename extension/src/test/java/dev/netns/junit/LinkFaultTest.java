@@ -36,6 +36,26 @@ class LinkFaultTest {
   }
 
   @Test
+  void rejectingCutFailsTheSenderFast(Network network) throws Exception {
+    NetNs a = network.namespace("a");
+    NetNs b = network.namespace("b");
+    try (Fault cut = network.cutRejecting("a", "b")) {
+      assertThat(cut.description()).isEqualTo("cut a -> b (rejecting)");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  a.call(
+                      () -> {
+                        try (Socket s = new Socket()) {
+                          s.connect(new java.net.InetSocketAddress(network.address("b"), 9), 5_000);
+                        }
+                        return null;
+                      }))
+          .isInstanceOf(java.net.NoRouteToHostException.class);
+      PartitionTest.assertUdp(b, a, network.address("a"), true);
+    }
+  }
+
+  @Test
   void linkDownCutsBothWaysAndComesBack(Network network) throws Exception {
     NetNs a = network.namespace("a");
     InetAddress bAddress = network.address("b");

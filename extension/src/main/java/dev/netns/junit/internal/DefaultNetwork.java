@@ -137,6 +137,11 @@ final class DefaultNetwork implements Network {
   }
 
   @Override
+  public Fault cutRejecting(String from, String to) {
+    return new DefaultFault(running.faults().cut(from, to, true));
+  }
+
+  @Override
   public Fault disconnect(String host, String lan) {
     return new DefaultFault(running.faults().disconnect(host, lan));
   }
