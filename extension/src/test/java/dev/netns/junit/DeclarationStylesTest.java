@@ -139,4 +139,60 @@ class DeclarationStylesTest {
                 + ":\n- it declares namespaces or links inside a class whose network is shared"
                 + " (@SharedNetwork); declare them on the outer class");
   }
+
+  @NetNamespace("a")
+  @NetNamespace("b")
+  @VethLink(a = "a", aAddress = "10.4.1.1/24", b = "b", bAddress = "10.4.1.2/24", mtu = 1400)
+  static class ParameterAndMtu {
+    @Test
+    void test(@NetNamespace("extra") NetNs extra, @Ns("a") NetNs a, Network network) {
+      SEEN.add(extra.name() + " " + network.namespaces().size());
+      a.interfaces().stream()
+          .filter(l -> l.name().equals("b"))
+          .forEach(l -> SEEN.add("mtu " + l.mtu()));
+    }
+  }
+
+  @Test
+  void parametersDeclareNamespacesAndLinksTakeTheirMtu() {
+    Fixtures.run(ParameterAndMtu.class).testEvents().assertStatistics(s -> s.succeeded(1));
+    assertThat(SEEN).containsExactly("extra 3", "mtu 1400");
+  }
+
+  @NetNamespace("blue")
+  static class Bound {
+    @Test
+    void test(@Ns("blue") NetNs blue) throws Exception {
+      try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/run/netns"))) {
+        names
+            .map(p -> p.getFileName().toString())
+            .filter(
+                n ->
+                    n.startsWith("nj-" + ProcessHandle.current().pid() + "-")
+                        && n.endsWith("-blue"))
+            .forEach(
+                n ->
+                    SEEN.add(
+                        dev.netns.testing.Oracle.run(
+                                    List.of("ip", "netns", "exec", n, "cat", "/proc/self/net/dev"))
+                                .contains("lo:")
+                            ? "bound " + n.substring(n.lastIndexOf('-') + 1)
+                            : "not entered"));
+      }
+    }
+  }
+
+  @Test
+  void bindingUnderRunNetnsIsThereDuringTheTestOnly() throws Exception {
+    Fixtures.run(Bound.class, java.util.Map.of("netns.bind", "true"))
+        .testEvents()
+        .assertStatistics(s -> s.succeeded(1));
+    assertThat(SEEN).containsExactly("bound blue");
+    try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/run/netns"))) {
+      assertThat(names.map(p -> p.getFileName().toString()))
+          .noneMatch(
+              n ->
+                  n.startsWith("nj-" + ProcessHandle.current().pid() + "-") && n.endsWith("-blue"));
+    }
+  }
 }
