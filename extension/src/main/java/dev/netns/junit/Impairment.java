@@ -17,19 +17,19 @@ import java.util.List;
  * Impairment wan = Impairment.none().delay(Duration.ofMillis(50)).loss(1.0);
  * }</pre>
  */
-public final class Impairment {
-  private final long bitsPerSecond;
-  private final Duration delay;
-  private final Duration jitter;
-  private final double lossPercent;
-  private final double duplicatePercent;
-  private final double reorderPercent;
-  private final double corruptPercent;
-  private final double burstStartPercent;
-  private final double burstEndPercent;
-  private final boolean normalJitter;
-  private final Long seed;
-  private final Path path;
+public final class Impairment implements Cloneable {
+  private long bitsPerSecond;
+  private Duration delay = Duration.ZERO;
+  private Duration jitter = Duration.ZERO;
+  private double lossPercent;
+  private double duplicatePercent;
+  private double reorderPercent;
+  private double corruptPercent;
+  private double burstStartPercent;
+  private double burstEndPercent;
+  private boolean normalJitter;
+  private Long seed;
+  private Path path = Path.AUTO;
 
   /** Which implementation carries an impairment out. */
   public enum Path {
@@ -44,59 +44,11 @@ public final class Impairment {
     USERSPACE
   }
 
-  private Impairment(
-      long bitsPerSecond,
-      Duration delay,
-      Duration jitter,
-      double lossPercent,
-      double duplicatePercent,
-      double reorderPercent,
-      double corruptPercent) {
-    this(
-        bitsPerSecond,
-        delay,
-        jitter,
-        lossPercent,
-        duplicatePercent,
-        reorderPercent,
-        corruptPercent,
-        0,
-        0,
-        false,
-        null,
-        Path.AUTO);
-  }
-
-  private Impairment(
-      long bitsPerSecond,
-      Duration delay,
-      Duration jitter,
-      double lossPercent,
-      double duplicatePercent,
-      double reorderPercent,
-      double corruptPercent,
-      double burstStartPercent,
-      double burstEndPercent,
-      boolean normalJitter,
-      Long seed,
-      Path path) {
-    this.burstStartPercent = burstStartPercent;
-    this.burstEndPercent = burstEndPercent;
-    this.normalJitter = normalJitter;
-    this.seed = seed;
-    this.path = path;
-    this.bitsPerSecond = bitsPerSecond;
-    this.delay = delay;
-    this.jitter = jitter;
-    this.lossPercent = lossPercent;
-    this.duplicatePercent = duplicatePercent;
-    this.reorderPercent = reorderPercent;
-    this.corruptPercent = corruptPercent;
-  }
+  private Impairment() {}
 
   /** No impairment; the start for building one. */
   public static Impairment none() {
-    return new Impairment(0, Duration.ZERO, Duration.ZERO, 0, 0, 0, 0);
+    return new Impairment();
   }
 
   /** A bandwidth limit of {@code bitsPerSecond}. */
@@ -109,123 +61,37 @@ public final class Impairment {
     if (bitsPerSecond <= 0) {
       throw new IllegalArgumentException("rate must be positive, not " + bitsPerSecond + " bit/s");
     }
-    return new Impairment(
-        bitsPerSecond,
-        delay,
-        jitter,
-        lossPercent,
-        duplicatePercent,
-        reorderPercent,
-        corruptPercent,
-        burstStartPercent,
-        burstEndPercent,
-        normalJitter,
-        seed,
-        path);
+    Impairment copy = copy();
+    copy.bitsPerSecond = bitsPerSecond;
+    return copy;
   }
 
   /** This impairment with added latency. */
   public Impairment delay(Duration latency) {
-    requireNonNegative("delay", latency);
-    return new Impairment(
-        bitsPerSecond,
-        latency,
-        jitter,
-        lossPercent,
-        duplicatePercent,
-        reorderPercent,
-        corruptPercent,
-        burstStartPercent,
-        burstEndPercent,
-        normalJitter,
-        seed,
-        path);
+    Impairment copy = copy();
+    copy.delay = nonNegative("delay", latency);
+    return copy;
   }
 
-  /** This impairment with random variation of the latency. */
+  /** This impairment with random variation of the latency (uniform in ±variation). */
   public Impairment jitter(Duration variation) {
-    requireNonNegative("jitter", variation);
-    return new Impairment(
-        bitsPerSecond,
-        delay,
-        variation,
-        lossPercent,
-        duplicatePercent,
-        reorderPercent,
-        corruptPercent,
-        burstStartPercent,
-        burstEndPercent,
-        normalJitter,
-        seed,
-        path);
+    Impairment copy = copy();
+    copy.jitter = nonNegative("jitter", variation);
+    return copy;
+  }
+
+  /** This impairment with normally distributed jitter (standard deviation = the jitter). */
+  public Impairment normalJitter() {
+    Impairment copy = copy();
+    copy.normalJitter = true;
+    return copy;
   }
 
   /** This impairment dropping {@code percent} of packets. */
   public Impairment loss(double percent) {
-    return new Impairment(
-        bitsPerSecond,
-        delay,
-        jitter,
-        percent("loss", percent),
-        duplicatePercent,
-        reorderPercent,
-        corruptPercent,
-        burstStartPercent,
-        burstEndPercent,
-        normalJitter,
-        seed,
-        path);
-  }
-
-  /** This impairment sending {@code percent} of packets twice. */
-  public Impairment duplicate(double percent) {
-    return new Impairment(
-        bitsPerSecond,
-        delay,
-        jitter,
-        lossPercent,
-        percent("duplicate", percent),
-        reorderPercent,
-        corruptPercent,
-        burstStartPercent,
-        burstEndPercent,
-        normalJitter,
-        seed,
-        path);
-  }
-
-  /** This impairment sending {@code percent} of packets ahead of delayed ones (needs a delay). */
-  public Impairment reorder(double percent) {
-    return new Impairment(
-        bitsPerSecond,
-        delay,
-        jitter,
-        lossPercent,
-        duplicatePercent,
-        percent("reorder", percent),
-        corruptPercent,
-        burstStartPercent,
-        burstEndPercent,
-        normalJitter,
-        seed,
-        path);
-  }
-
-  /** This impairment flipping a bit in {@code percent} of packets. */
-  public Impairment corrupt(double percent) {
-    return new Impairment(
-        bitsPerSecond,
-        delay,
-        jitter,
-        lossPercent,
-        duplicatePercent,
-        reorderPercent,
-        percent("corrupt", percent),
-        burstStartPercent,
-        burstEndPercent,
-        normalJitter,
-        seed,
-        path);
+    Impairment copy = copy();
+    copy.lossPercent = percent("loss", percent);
+    return copy;
   }
 
   /**
@@ -234,17 +100,31 @@ public final class Impairment {
    * a burst is lost. Userspace path only.
    */
   public Impairment lossBursts(double startPercent, double endPercent) {
-    return copy(
-        percent("burst start", startPercent),
-        percent("burst end", endPercent),
-        normalJitter,
-        seed,
-        path);
+    Impairment copy = copy();
+    copy.burstStartPercent = percent("burst start", startPercent);
+    copy.burstEndPercent = percent("burst end", endPercent);
+    return copy;
   }
 
-  /** This impairment with normally distributed jitter (standard deviation = the jitter). */
-  public Impairment normalJitter() {
-    return copy(burstStartPercent, burstEndPercent, true, seed, path);
+  /** This impairment sending {@code percent} of packets twice. */
+  public Impairment duplicate(double percent) {
+    Impairment copy = copy();
+    copy.duplicatePercent = percent("duplicate", percent);
+    return copy;
+  }
+
+  /** This impairment sending {@code percent} of packets ahead of delayed ones (needs a delay). */
+  public Impairment reorder(double percent) {
+    Impairment copy = copy();
+    copy.reorderPercent = percent("reorder", percent);
+    return copy;
+  }
+
+  /** This impairment flipping a bit in {@code percent} of packets. */
+  public Impairment corrupt(double percent) {
+    Impairment copy = copy();
+    copy.corruptPercent = percent("corrupt", percent);
+    return copy;
   }
 
   /**
@@ -253,50 +133,24 @@ public final class Impairment {
    * userspace path.
    */
   public Impairment seed(long seed) {
-    return copy(burstStartPercent, burstEndPercent, normalJitter, seed, path);
+    Impairment copy = copy();
+    copy.seed = seed;
+    return copy;
   }
 
   /** This impairment carried out by {@code path}. */
   public Impairment path(Path path) {
-    return copy(burstStartPercent, burstEndPercent, normalJitter, seed, path);
+    Impairment copy = copy();
+    copy.path = path;
+    return copy;
   }
 
-  private Impairment copy(
-      double burstStart, double burstEnd, boolean normal, Long newSeed, Path newPath) {
-    return new Impairment(
-        bitsPerSecond,
-        delay,
-        jitter,
-        lossPercent,
-        duplicatePercent,
-        reorderPercent,
-        corruptPercent,
-        burstStart,
-        burstEnd,
-        normal,
-        newSeed,
-        newPath);
-  }
-
-  public double burstStartPercent() {
-    return burstStartPercent;
-  }
-
-  public double burstEndPercent() {
-    return burstEndPercent;
-  }
-
-  public boolean isNormalJitter() {
-    return normalJitter;
-  }
-
-  /** The seed asked for, if any. */
-  public java.util.Optional<Long> seedValue() {
-    return java.util.Optional.ofNullable(seed);
-  }
-
-  public Path path() {
-    return path;
+  private Impairment copy() {
+    try {
+      return (Impairment) clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   public long bitsPerSecond() {
@@ -311,8 +165,20 @@ public final class Impairment {
     return jitter;
   }
 
+  public boolean isNormalJitter() {
+    return normalJitter;
+  }
+
   public double lossPercent() {
     return lossPercent;
+  }
+
+  public double burstStartPercent() {
+    return burstStartPercent;
+  }
+
+  public double burstEndPercent() {
+    return burstEndPercent;
   }
 
   public double duplicatePercent() {
@@ -325,6 +191,15 @@ public final class Impairment {
 
   public double corruptPercent() {
     return corruptPercent;
+  }
+
+  /** The seed asked for, if any. */
+  public java.util.Optional<Long> seedValue() {
+    return java.util.Optional.ofNullable(seed);
+  }
+
+  public Path path() {
+    return path;
   }
 
   /** True when only a bandwidth limit is asked for (the token bucket is enough). */
@@ -345,10 +220,11 @@ public final class Impairment {
     return percent;
   }
 
-  private static void requireNonNegative(String what, Duration duration) {
+  private static Duration nonNegative(String what, Duration duration) {
     if (duration.isNegative()) {
       throw new IllegalArgumentException(what + " must not be negative, not " + duration);
     }
+    return duration;
   }
 
   @Override
@@ -361,10 +237,13 @@ public final class Impairment {
       parts.add("delay " + delay.toMillis() + " ms");
     }
     if (!jitter.isZero()) {
-      parts.add("jitter " + jitter.toMillis() + " ms");
+      parts.add("jitter " + jitter.toMillis() + " ms" + (normalJitter ? " (normal)" : ""));
     }
     if (lossPercent > 0) {
       parts.add("loss " + lossPercent + " %");
+    }
+    if (burstStartPercent > 0) {
+      parts.add("loss bursts " + burstStartPercent + "/" + burstEndPercent + " %");
     }
     if (duplicatePercent > 0) {
       parts.add("duplicate " + duplicatePercent + " %");
@@ -374,9 +253,6 @@ public final class Impairment {
     }
     if (corruptPercent > 0) {
       parts.add("corrupt " + corruptPercent + " %");
-    }
-    if (burstStartPercent > 0) {
-      parts.add("loss bursts " + burstStartPercent + "/" + burstEndPercent + " %");
     }
     return parts.isEmpty() ? "none" : String.join(", ", parts);
   }

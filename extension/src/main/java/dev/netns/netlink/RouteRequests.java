@@ -53,15 +53,7 @@ public final class RouteRequests {
                   RTN_UNICAST,
                   0)
               .writeTo(w);
-          if (destination != null) {
-            w.putAttribute(RTA_DST, destination.getAddress());
-          }
-          if (gateway != null) {
-            w.putAttribute(RTA_GATEWAY, gateway.getAddress());
-          }
-          if (outputIndex > 0) {
-            w.putU32Attribute(RTA_OIF, outputIndex);
-          }
+          putTarget(w, destination, gateway, outputIndex);
         });
   }
 
@@ -120,15 +112,7 @@ public final class RouteRequests {
                   routeType,
                   0)
               .writeTo(w);
-          if (destination != null) {
-            w.putAttribute(RTA_DST, destination.getAddress());
-          }
-          if (gateway != null) {
-            w.putAttribute(RTA_GATEWAY, gateway.getAddress());
-          }
-          if (outputIndex > 0) {
-            w.putU32Attribute(RTA_OIF, outputIndex);
-          }
+          putTarget(w, destination, gateway, outputIndex);
         });
   }
 
@@ -139,6 +123,20 @@ public final class RouteRequests {
         NLM_F_REQUEST | NLM_F_DUMP,
         "RTM_GETROUTE dump",
         w -> new RtMsg(family, 0, 0, 0, 0, 0, 0, 0, 0).writeTo(w));
+  }
+
+  /** RTA_DST, RTA_GATEWAY and RTA_OIF, each where given, in iproute2's order. */
+  private static void putTarget(
+      MessageWriter w, InetAddress destination, InetAddress gateway, int outputIndex) {
+    if (destination != null) {
+      w.putAttribute(RTA_DST, destination.getAddress());
+    }
+    if (gateway != null) {
+      w.putAttribute(RTA_GATEWAY, gateway.getAddress());
+    }
+    if (outputIndex > 0) {
+      w.putU32Attribute(RTA_OIF, outputIndex);
+    }
   }
 
   private static String describe(InetAddress destination, int prefixLength, InetAddress gateway) {
