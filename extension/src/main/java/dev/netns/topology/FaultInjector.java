@@ -119,19 +119,19 @@ public final class FaultInjector {
   }
 
   private synchronized ActiveFault drop(String description, List<String[]> pairs, boolean reject) {
-    List<Object[]> added = new ArrayList<>(); // ns, address, reject
+    List<DropRoute> added = new ArrayList<>();
     try {
       for (String[] pair : pairs) {
         NetworkNamespace ns = network.namespace(pair[0]);
         for (Cidr address : network.topology().addressesOf(pair[1])) {
           addDropRoute(ns, address, reject);
-          added.add(new Object[] {ns, address});
+          added.add(new DropRoute(ns, address));
         }
       }
     } catch (RuntimeException e) {
       for (int i = added.size() - 1; i >= 0; i--) {
         try {
-          removeDropRoute((NetworkNamespace) added.get(i)[0], (Cidr) added.get(i)[1], reject);
+          removeDropRoute(added.get(i).namespace(), added.get(i).address(), reject);
         } catch (RuntimeException suppressed) {
           e.addSuppressed(suppressed);
         }
@@ -143,7 +143,7 @@ public final class FaultInjector {
         () -> {
           synchronized (this) {
             for (int i = added.size() - 1; i >= 0; i--) {
-              removeDropRoute((NetworkNamespace) added.get(i)[0], (Cidr) added.get(i)[1], reject);
+              removeDropRoute(added.get(i).namespace(), added.get(i).address(), reject);
             }
           }
         });
@@ -337,4 +337,7 @@ public final class FaultInjector {
               + ")");
     }
   }
+
+  /** A host route added in one namespace to keep it from reaching one address. */
+  private record DropRoute(NetworkNamespace namespace, Cidr address) {}
 }

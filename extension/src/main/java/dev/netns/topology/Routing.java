@@ -115,21 +115,21 @@ final class Routing {
         }
         Set<Cidr> reached = new LinkedHashSet<>();
         Set<String> visited = new HashSet<>(Set.of(host));
-        Deque<Object[]> queue = new ArrayDeque<>(); // router, gateway
+        Deque<Hop> queue = new ArrayDeque<>();
         for (Attachment a : own) {
           reached.add(a.network());
         }
         for (Attachment a : own) {
           for (Attachment peer : bySubnet.get(a.network())) {
             if (routers.contains(peer.host()) && visited.add(peer.host())) {
-              queue.add(new Object[] {peer.host(), peer.address().address()});
+              queue.add(new Hop(peer.host(), peer.address().address()));
             }
           }
         }
         while (!queue.isEmpty()) {
-          Object[] next = queue.poll();
-          String router = (String) next[0];
-          InetAddress gateway = (InetAddress) next[1];
+          Hop next = queue.poll();
+          String router = next.router();
+          InetAddress gateway = next.gateway();
           for (Attachment a : byHost.getOrDefault(router, List.of())) {
             if (!reached.add(a.network())) {
               continue;
@@ -139,7 +139,7 @@ final class Routing {
             }
             for (Attachment peer : bySubnet.get(a.network())) {
               if (routers.contains(peer.host()) && visited.add(peer.host())) {
-                queue.add(new Object[] {peer.host(), gateway});
+                queue.add(new Hop(peer.host(), gateway));
               }
             }
           }
@@ -152,4 +152,7 @@ final class Routing {
   private static Cidr anyRoute(boolean v6) {
     return Cidr.parse(v6 ? "::/0" : "0.0.0.0/0");
   }
+
+  /** A router reached on a shortest path, and the first gateway on the way to it. */
+  private record Hop(String router, InetAddress gateway) {}
 }

@@ -51,7 +51,7 @@ public final class RunningTopology implements AutoCloseable {
   private final Map<VethPair, NetworkNamespace> wires = new LinkedHashMap<>();
   private final NetworkNamespace host;
   private final Map<NetworkNamespace, Map<String, Integer>> indexes = new HashMap<>();
-  private final List<Object[]> peersToBringUp = new ArrayList<>();
+  private final List<LinkEnd> peersToBringUp = new ArrayList<>();
   private FaultInjector faults;
   private boolean closed;
 
@@ -156,9 +156,9 @@ public final class RunningTopology implements AutoCloseable {
 
     // 2. Ports into their bridges, one batch per switch; peers up in their namespace's batch.
     Map<NetworkNamespace, List<Request>> setup = new LinkedHashMap<>();
-    for (Object[] peer : peersToBringUp) {
-      NetworkNamespace ns = (NetworkNamespace) peer[0];
-      String name = (String) peer[1];
+    for (LinkEnd peer : peersToBringUp) {
+      NetworkNamespace ns = peer.namespace();
+      String name = peer.name();
       setup
           .computeIfAbsent(ns, k -> new ArrayList<>())
           .add(
@@ -323,7 +323,7 @@ public final class RunningTopology implements AutoCloseable {
   }
 
   private Request veth(NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
-    peersToBringUp.add(new Object[] {b, bName});
+    peersToBringUp.add(new LinkEnd(b, bName));
     return LinkRequests.newVeth(
             aName, a.fd(), assign(a, aName), bName, b.fd(), assign(b, bName), true)
         .describedAs("RTM_NEWLINK veth " + a.name() + ":" + aName + "<->" + b.name() + ":" + bName);
@@ -451,4 +451,7 @@ public final class RunningTopology implements AutoCloseable {
     first.addSuppressed(next);
     return first;
   }
+
+  /** One end of a link: an interface in a namespace. */
+  private record LinkEnd(NetworkNamespace namespace, String name) {}
 }
