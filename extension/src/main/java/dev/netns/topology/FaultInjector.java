@@ -152,6 +152,19 @@ public final class FaultInjector {
   private void addDropRoute(NetworkNamespace ns, Cidr address, boolean reject) {
     Cidr host = new Cidr(address.address(), address.isIpv6() ? 128 : 32);
     String key = ns.name() + "|" + host + "|" + reject;
+    String otherKind = ns.name() + "|" + host + "|" + !reject;
+    if (dropRoutes.getOrDefault(otherKind, 0) > 0) {
+      throw new IllegalStateException(
+          "a "
+              + (reject ? "silent" : "rejecting")
+              + " fault already keeps "
+              + ns.name()
+              + " from reaching "
+              + host.address().getHostAddress()
+              + "; a "
+              + (reject ? "rejecting" : "silent")
+              + " one cannot stack on it. Heal it first");
+    }
     int count = dropRoutes.getOrDefault(key, 0);
     if (count == 0) {
       if (reject) {
@@ -244,6 +257,7 @@ public final class FaultInjector {
     long bytesPerSecond = Math.max(1, bitsPerSecond / 8);
     // A bucket of a few milliseconds' worth, and never less than a few full frames.
     int burst = (int) Math.max(16 * 1514, Math.min(bytesPerSecond / 100, Integer.MAX_VALUE));
+    requireNoQdiscFault(host, link);
     Qdiscs.addTbf(ns, link, bytesPerSecond, burst, Duration.ofMillis(100));
     return register(
         "rate " + bitsPerSecond + " bit/s leaving " + host + ":" + link,
@@ -285,6 +299,16 @@ public final class FaultInjector {
       forwarders.put(link, forwarder);
     }
     WireForwarder active = forwarder;
+    if (active.isImpaired(fromA)) {
+      throw new IllegalStateException(
+          "impair: traffic leaving "
+              + from
+              + " on "
+              + link.origin()
+              + " is already impaired ("
+              + active.describe(fromA)
+              + "); heal that fault first, or put everything in one Impairment");
+    }
     active.impair(fromA, impairment);
     return register(
         "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from),
@@ -309,9 +333,26 @@ public final class FaultInjector {
   /** A netem qdisc on traffic leaving {@code host} through {@code link}. */
   public ActiveFault netem(String host, String link, Qdiscs.Netem netem) {
     NetworkNamespace ns = network.namespace(host);
+    requireNoQdiscFault(host, link);
     Qdiscs.addNetem(ns, link, netem);
     return register(
         "netem " + netem + " leaving " + host + ":" + link, () -> Qdiscs.deleteRoot(ns, link));
+  }
+
+  private void requireNoQdiscFault(String host, String link) {
+    String suffix = " leaving " + host + ":" + link;
+    for (ActiveFault fault : active()) {
+      if (fault.description().endsWith(suffix)) {
+        throw new IllegalStateException(
+            "impair: traffic leaving "
+                + host
+                + ":"
+                + link
+                + " is already impaired by the kernel ("
+                + fault.description()
+                + "); heal that fault first, or put everything in one Impairment");
+      }
+    }
   }
 
   private synchronized ActiveFault register(String description, Runnable heal) {
@@ -324,7 +365,7 @@ public final class FaultInjector {
     if (Topology.HOST.equals(host)) {
       throw new IllegalArgumentException(
           call
-              + ": the machine's own namespace is never changed by faults; fault the test's"
+              + ": the machine's own namespace never gets routes from faults; fault the test's"
               + " namespaces instead");
     }
     if (!network.topology().hosts().contains(host)) {

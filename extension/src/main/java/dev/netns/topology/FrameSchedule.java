@@ -16,6 +16,7 @@ final class FrameSchedule {
   private final FrameImpairment spec;
   private final long salt;
   private final SplittableRandom bursts;
+  private static final int MAX_REMEMBERED = 1_000_000;
   private final Map<Long, Integer> seen = new HashMap<>();
   private boolean inBurst;
 
@@ -28,6 +29,10 @@ final class FrameSchedule {
   /** The fate of this frame. */
   Fate next(byte[] frame, int length) {
     long key = payloadKey(frame, length);
+    if (seen.size() > MAX_REMEMBERED) {
+      // Bounded memory for long runs: replays stay exact for the first million payloads.
+      seen.clear();
+    }
     int occurrence = seen.merge(key, 1, Integer::sum);
     SplittableRandom random =
         new SplittableRandom(mix(salt ^ mix(key) ^ (occurrence * 0x9E3779B97F4A7C15L)));

@@ -52,6 +52,7 @@ public final class RunningTopology implements AutoCloseable {
   private final NetworkNamespace host;
   private final Map<NetworkNamespace, Map<String, Integer>> indexes = new HashMap<>();
   private final List<LinkEnd> peersToBringUp = new ArrayList<>();
+  private boolean creationStarted;
   private FaultInjector faults;
   private boolean closed;
 
@@ -75,6 +76,19 @@ public final class RunningTopology implements AutoCloseable {
       host = NetworkNamespace.host();
       try {
         List<String> conflicts = topology.conflictsWithHostRoutes(Inspection.routes(host));
+        for (VethPair link : topology.links()) {
+          if (link.touchesHost()) {
+            String name = link.interfaceIn(Topology.HOST);
+            if (Links.find(host, name).isPresent()) {
+              conflicts.add(
+                  link.origin()
+                      + ": the machine already has an interface named '"
+                      + name
+                      + "'; name the host-side end differently, or leave its name to the"
+                      + " extension");
+            }
+          }
+        }
         if (!conflicts.isEmpty()) {
           throw new TopologyException(conflicts);
         }
@@ -152,6 +166,7 @@ public final class RunningTopology implements AutoCloseable {
       }
     }
     NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
+    creationStarted = true;
     any.netlink().executeAll(create);
 
     // 2. Ports into their bridges, one batch per switch; peers up in their namespace's batch.
@@ -275,9 +290,32 @@ public final class RunningTopology implements AutoCloseable {
    * Puts back the routes of these hosts, which the kernel dropped when one of their links went
    * down. Routes of other hosts that pass through them are untouched.
    */
-  void restoreRoutes(List<String> hosts) {
+  public void restoreRoutes(List<String> hosts) {
     routeRequests(new java.util.HashSet<>(hosts), true)
-        .forEach((ns, batch) -> ns.netlink().executeAll(batch));
+        .forEach(
+            (ns, batch) -> {
+              try {
+                ns.netlink().executeAll(batch);
+              } catch (dev.netns.nativeaccess.KernelException e) {
+                // Routes over a link that is still down come back when that link's fault heals.
+                if (!allLinkDown(e)) {
+                  throw e;
+                }
+              }
+            });
+  }
+
+  private static boolean allLinkDown(dev.netns.nativeaccess.KernelException e) {
+    if (e.errno() != dev.netns.nativeaccess.Errno.ENETDOWN
+        && e.errno() != dev.netns.nativeaccess.Errno.ENETUNREACH) {
+      return false;
+    }
+    for (Throwable other : e.getSuppressed()) {
+      if (!(other instanceof dev.netns.nativeaccess.KernelException k) || !allLinkDown(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Requests that put a wire's two ports into its bridge. */
@@ -409,8 +447,9 @@ public final class RunningTopology implements AutoCloseable {
       for (VethPair link : reversed(topology.links())) {
         if (link.touchesHost()) {
           try {
+            // Only ends this network made: a name it found taken was refused before creation.
             String name = link.interfaceIn(Topology.HOST);
-            if (Links.find(host, name).isPresent()) {
+            if (creationStarted && Links.find(host, name).isPresent()) {
               Links.delete(host, name);
             }
           } catch (RuntimeException e) {

@@ -35,6 +35,16 @@ final class WireForwarder implements AutoCloseable {
     (fromA ? aToB : bToA).impair(impairment);
   }
 
+  /** True while the direction from the a side (or b side) is impaired. */
+  boolean isImpaired(boolean fromA) {
+    return (fromA ? aToB : bToA).spec != null;
+  }
+
+  /** The impairment in force in one direction, for messages. */
+  String describe(boolean fromA) {
+    return String.valueOf((fromA ? aToB : bToA).spec);
+  }
+
   boolean isIdle() {
     return aToB.schedule == null && bToA.schedule == null;
   }
@@ -64,7 +74,16 @@ final class WireForwarder implements AutoCloseable {
     }
     if (type == ETHERTYPE_IPV6 && length >= 14 + 41) {
       int next = frame[14 + 6] & 0xff;
-      int icmpType = frame[14 + 40] & 0xff;
+      int at = 14 + 40;
+      if (next == 0 && length >= at + 8) {
+        // A hop-by-hop options header (as MLD reports carry): look past it.
+        next = frame[at] & 0xff;
+        at += ((frame[at + 1] & 0xff) + 1) * 8;
+      }
+      if (at >= length) {
+        return true;
+      }
+      int icmpType = frame[at] & 0xff;
       // ICMPv6 MLD (130-132, 143) and neighbour discovery (133-137) keep the link working.
       boolean control = next == 58 && ((icmpType >= 130 && icmpType <= 137) || icmpType == 143);
       return !control;

@@ -150,7 +150,7 @@ class PartitionTest {
         .hasMessage("cut: 'ghost' names no declared namespace (declared: n1, n2, n3)");
     assertThatThrownBy(() -> network.cut("host", "n1"))
         .hasMessage(
-            "cut: the machine's own namespace is never changed by faults; fault the test's"
+            "cut: the machine's own namespace never gets routes from faults; fault the test's"
                 + " namespaces instead");
   }
 

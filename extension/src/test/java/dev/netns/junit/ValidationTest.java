@@ -250,4 +250,31 @@ class ValidationTest {
       }
     }
   }
+
+  @NetNamespace("blue")
+  @VethLink(a = "blue", b = VethLink.HOST, bName = "njvaltaken0", bAddress = "10.67.0.5/24")
+  static class HostNameTaken {
+    @Test
+    void test() {}
+  }
+
+  @Test
+  @Tag("privileged")
+  void hostSideNameThatTheMachineAlreadyHasIsRefusedAndLeftAlone() {
+    Requirements.requireNamespaces();
+    try (NetworkNamespace host = NetworkNamespace.host();
+        NetworkNamespace other = NetworkNamespace.create("other")) {
+      Links.createVeth(host, "njvaltaken0", other, "eth0");
+      try {
+        assertConfigurationError(
+            HostNameTaken.class,
+            "@VethLink(a = \"blue\", b = \"host\") on HostNameTaken: the machine already has an"
+                + " interface named 'njvaltaken0'; name the host-side end differently, or leave its"
+                + " name to the extension");
+        assertThat(Links.find(host, "njvaltaken0")).as("the machine's interface").isPresent();
+      } finally {
+        Links.delete(host, "njvaltaken0");
+      }
+    }
+  }
 }

@@ -87,6 +87,10 @@ final class DefaultLink implements Link {
   private void setUp(boolean up) {
     Links.setUp(running.namespace(pair.a()), pair.aInterface(), up);
     Links.setUp(running.namespace(pair.b()), pair.bInterface(), up);
+    if (up) {
+      // The kernel dropped the routes over the link when it went down.
+      running.restoreRoutes(java.util.List.of(pair.a(), pair.b()));
+    }
   }
 
   @Override

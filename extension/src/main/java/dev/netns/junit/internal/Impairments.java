@@ -55,8 +55,11 @@ final class Impairments {
     if (path == Impairment.Path.USERSPACE) {
       if (link == null) {
         throw new IllegalArgumentException(
-            "impair: the userspace path works on impairable veth links, not yet on LAN ports;"
-                + " use the kernel path here (Impairment.Path.KERNEL)");
+            "impair: '"
+                + impairment
+                + "' needs the userspace path (a seed, loss bursts, normal jitter, or no netem"
+                + " here), which works on impairable veth links but not yet on LAN ports; impair"
+                + " a LAN port with the kernel path and without those options");
       }
       long seed = impairment.seedValue().orElse(defaultSeed);
       FrameImpairment frames =
