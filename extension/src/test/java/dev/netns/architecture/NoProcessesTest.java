@@ -1,0 +1,53 @@
+package dev.netns.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The library talks to the kernel itself: nothing in its main code starts a process (no ip, tc or
+ * nsenter). The one exception is the API that starts the user's own processes inside a namespace
+ * ({@code NetNs.exec} and {@code NetNs.start}).
+ */
+class NoProcessesTest {
+  private static final Pattern STARTS_A_PROCESS =
+      Pattern.compile(
+          "new ProcessBuilder|Runtime\\.getRuntime\\(\\)\\s*\\.exec|ProcessBuilder\\.startPipeline");
+  private static final Path USER_PROCESSES =
+      Path.of("src/main/java/dev/netns/junit/internal/DefaultNetNs.java");
+
+  @Test
+  void mainCodeStartsNoProcessOfItsOwn() throws IOException {
+    List<Path> offenders;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      offenders =
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .filter(p -> !p.equals(USER_PROCESSES))
+              .filter(NoProcessesTest::startsAProcess)
+              .toList();
+    }
+    assertThat(offenders).as("main sources that start processes").isEmpty();
+  }
+
+  @Test
+  void theUserProcessApiStartsOnlyWhatItIsGiven() throws IOException {
+    String source = Files.readString(USER_PROCESSES);
+    assertThat(STARTS_A_PROCESS.matcher(source).results().count()).isEqualTo(1);
+    assertThat(source).contains("return start(new ProcessBuilder(command));");
+  }
+
+  private static boolean startsAProcess(Path file) {
+    try {
+      return STARTS_A_PROCESS.matcher(Files.readString(file)).find();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
