@@ -1,0 +1,413 @@
+package dev.netns.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleBinaryOperator;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs a quick subset of the benchmarks (a few minutes in all) and prints one table: the library
+ * against the syscall floor and the iproute2 baseline, the large topologies, the extension's
+ * overhead per test, the kernel's cleanup under churn, and memory per live namespace.
+ *
+ * <pre>
+ * sudo java -cp benchmarks/target/benchmarks.jar dev.netns.benchmarks.QuickReport [-v] [-rounds N]
+ * </pre>
+ *
+ * <p>Made for shared, noisy machines. Every operation is timed ({@code SampleTime}) and the median
+ * kept, so that a stall of the machine moves no figure; the benchmarks that are compared with each
+ * other run in the same JVM session close together, and that session is repeated ({@code -rounds},
+ * default 2) so that a ratio is computed within each round and shown with its spread across rounds.
+ * {@code -v} shows JMH's own output. For careful numbers on a quiet machine run the benchmarks with
+ * their own settings: {@code java -jar benchmarks/target/benchmarks.jar}.
+ */
+public final class QuickReport {
+  private static final String PACKAGE = "dev\\.netns\\.benchmarks\\.";
+
+  private final boolean verbose;
+  private final int rounds;
+
+  /** Benchmark to its median in milliseconds, one entry per round it ran in. */
+  private final Map<String, List<Double>> medians = new LinkedHashMap<>();
+
+  private final List<String> failed = new ArrayList<>();
+
+  private QuickReport(boolean verbose, int rounds) {
+    this.verbose = verbose;
+    this.rounds = rounds;
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> options = List.of(args);
+    int rounds = 2;
+    int at = options.indexOf("-rounds");
+    if (at >= 0 && at + 1 < args.length) {
+      rounds = Integer.parseInt(args[at + 1]);
+    }
+    QuickReport report = new QuickReport(options.contains("-v"), rounds);
+    long start = System.nanoTime();
+    report.run();
+    System.out.printf(
+        Locale.ROOT, "%n(quick run: %.1f minutes)%n", (System.nanoTime() - start) / 60e9);
+  }
+
+  private void run() throws Exception {
+    for (int round = 1; round <= rounds; round++) {
+      measure(
+          "round " + round + "/" + rounds + ": namespaces, links, topologies, floors, iproute2",
+          "(CallBenchmark|IprouteBaselineBenchmark|NamespaceBenchmark|TopologyBenchmark"
+              + "|VethBenchmark)",
+          b ->
+              b.mode(Mode.SampleTime)
+                  .warmupIterations(1)
+                  .warmupTime(TimeValue.seconds(1))
+                  .measurementIterations(2)
+                  .measurementTime(TimeValue.seconds(1)));
+      measure(
+          "round " + round + "/" + rounds + ": the extension through the JUnit Platform",
+          "ExtensionBenchmark",
+          b ->
+              b.mode(Mode.SampleTime)
+                  .warmupIterations(1)
+                  .warmupTime(TimeValue.seconds(2))
+                  .measurementIterations(2)
+                  .measurementTime(TimeValue.seconds(1)));
+    }
+    measure(
+        "LANs and the router line, one shot each",
+        "LanBenchmark",
+        b -> b.warmupIterations(3).measurementIterations(10));
+    measure(
+        "churn, with the kernel's cleanup",
+        "ChurnBenchmark",
+        b ->
+            b.mode(Mode.SampleTime)
+                .warmupIterations(1)
+                .warmupTime(TimeValue.seconds(3))
+                .measurementIterations(2)
+                .measurementTime(TimeValue.seconds(3)));
+    Map<String, Double> footprint = footprint(1000);
+    printTables(footprint);
+  }
+
+  private interface Settings {
+    ChainedOptionsBuilder apply(ChainedOptionsBuilder builder);
+  }
+
+  private void measure(String what, String classes, Settings settings) throws RunnerException {
+    System.out.printf("== %s%n", what);
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include(PACKAGE + classes + "\\..*")
+            .forks(1)
+            .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+    Collection<RunResult> results = new Runner(settings.apply(options).build()).run();
+    for (RunResult result : results) {
+      String benchmark = result.getParams().getBenchmark();
+      String name =
+          benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+      String hosts = result.getParams().getParam("hosts");
+      if (hosts != null) {
+        name += "[" + hosts + "]";
+      }
+      double median = result.getPrimaryResult().getStatistics().getPercentile(50);
+      double ms = median * TimeUnit.NANOSECONDS.convert(1, result.getParams().getTimeUnit()) / 1e6;
+      medians.computeIfAbsent(name, k -> new ArrayList<>()).add(ms);
+      System.out.printf(Locale.ROOT, "   %-45s %12.3f ms/op (median)%n", name, ms);
+    }
+    if (results.isEmpty()) {
+      failed.add(what);
+      System.out.println("   (no results: run with -v to see why)");
+    }
+  }
+
+  /** Runs NamespaceFootprint in a JVM of its own, with a heap resident from the start. */
+  private Map<String, Double> footprint(int count) throws IOException, InterruptedException {
+    System.out.printf("== memory of %d live namespaces%n", count);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-Xms1g",
+                "-Xmx1g",
+                "-XX:+AlwaysPreTouch",
+                "-cp",
+                System.getProperty("java.class.path"),
+                NamespaceFootprint.class.getName(),
+                Integer.toString(count))
+            .redirectErrorStream(true)
+            .start();
+    Map<String, Double> values = new LinkedHashMap<>();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("footprint ")) {
+          for (String pair : line.substring(10).trim().split("\\s+")) {
+            String[] kv = pair.split("=");
+            values.put(kv[0], Double.parseDouble(kv[1]));
+          }
+        } else {
+          System.out.println("   " + line);
+        }
+      }
+    }
+    if (process.waitFor() != 0 || values.isEmpty()) {
+      failed.add("memory");
+    }
+    return values;
+  }
+
+  private void printTables(Map<String, Double> footprint) {
+    derive(
+        "ExtensionBenchmark.overhead",
+        "ExtensionBenchmark.withNetwork",
+        "ExtensionBenchmark.withoutNetwork",
+        (a, b) -> a - b);
+    for (String side : new String[] {"library", "floor"}) {
+      derive(
+          "ChurnBenchmark." + side + "LessCanaries",
+          "ChurnBenchmark." + side + "UntilFreed",
+          "ChurnBenchmark.canariesOnly",
+          (a, b) -> a - b);
+    }
+
+    System.out.println();
+    System.out.println(
+        "| Setup + teardown | Library | Floor | iproute2 | Library / floor | iproute2 / library |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    row(
+        "One namespace; floor: unshare, open, setns home, close",
+        "NamespaceBenchmark.library",
+        "NamespaceBenchmark.syscallFloor",
+        null);
+    row(
+        "One namespace; floor with the same outcome (+ netlink socket, lo up)",
+        "NamespaceBenchmark.library",
+        "NamespaceBenchmark.syscallFloorSameOutcome",
+        null);
+    row(
+        "Veth pair between two existing namespaces, kernel layer, with delete",
+        "VethBenchmark.kernelLayer",
+        "VethBenchmark.bareNetlink",
+        null);
+    row(
+        "Two-namespace pair (Topology)",
+        "TopologyBenchmark.pair",
+        "TopologyBenchmark.pairFloor",
+        "IprouteBaselineBenchmark.pair");
+    row(
+        "Seed: one namespace + veth to the machine (Topology)",
+        "TopologyBenchmark.seed",
+        "TopologyBenchmark.seedFloor",
+        "IprouteBaselineBenchmark.seed");
+    row(
+        "Seed floor leaving the machine's end to the kernel (RTM_DELADDR + down, no RTM_DELLINK)",
+        null,
+        "TopologyBenchmark.seedFloorAsyncHostEnd",
+        null);
+    row(
+        "Pair in a churn of 100, until the kernel has freed it, per pair",
+        "ChurnBenchmark.libraryUntilFreed",
+        "ChurnBenchmark.floorUntilFreed",
+        null);
+    row(
+        "... less the canaries' own cost ("
+            + cell("ChurnBenchmark.canariesOnly")
+            + " ms per pair; the measuring device)",
+        "ChurnBenchmark.libraryLessCanaries",
+        "ChurnBenchmark.floorLessCanaries",
+        null);
+    row(
+        "Pair in a churn of 100, burst only (kernel cleanup behind it), per pair",
+        "ChurnBenchmark.libraryBurstOnly",
+        null,
+        null);
+    row("LAN of 10 hosts", "LanBenchmark.lan[10]", null, null);
+    row("LAN of 100 hosts", "LanBenchmark.lan[100]", null, null);
+    row("Line of 20 routers", "LanBenchmark.routerLine20", null, null);
+    row(
+        "NetworkNamespace.call round trip; floor: a plain single-thread executor",
+        "CallBenchmark.callRoundTrip",
+        "CallBenchmark.executorRoundTrip",
+        null);
+    row(
+        "TCP server channel opened and bound in a namespace; floor: on the caller's thread",
+        "CallBenchmark.openSocketInNamespace",
+        "CallBenchmark.openSocketHere",
+        null);
+    row(
+        "JUnit test with a two-host network, per test",
+        "ExtensionBenchmark.withNetwork",
+        null,
+        null);
+    row("The same JUnit test without a network", "ExtensionBenchmark.withoutNetwork", null, null);
+    row("Extension overhead per test (the difference)", "ExtensionBenchmark.overhead", null, null);
+    System.out.println();
+    System.out.println(
+        "Milliseconds per operation, medians; with several rounds, the median of the rounds'"
+            + " medians, and ratios computed within each round: median [lowest, highest].");
+
+    System.out.println();
+    System.out.println("| Target | Measured | Verdict |");
+    System.out.println("|---|---:|---|");
+    target(
+        "Pair within 1.3x of the floor",
+        ratios("TopologyBenchmark.pair", "TopologyBenchmark.pairFloor"),
+        "x",
+        r -> r <= 1.3);
+    target(
+        "Pair at least 20x faster than iproute2",
+        ratios("IprouteBaselineBenchmark.pair", "TopologyBenchmark.pair"),
+        "x",
+        r -> r >= 20);
+    target(
+        "100-host LAN up and torn down in under 150 ms",
+        values("LanBenchmark.lan[100]"),
+        " ms",
+        ms -> ms < 150);
+    target(
+        "Extension overhead at most 3 ms per test",
+        values("ExtensionBenchmark.overhead"),
+        " ms",
+        ms -> ms <= 3);
+
+    if (!footprint.isEmpty()) {
+      System.out.println();
+      System.out.println("| Memory per live namespace | Bytes |");
+      System.out.println("|---|---:|");
+      bytes("Heap (handle without a thread)", footprint.get("heap"));
+      bytes("Native, this process (handle without a thread)", footprint.get("native"));
+      bytes("Kernel: growth of Slab + Percpu, machine-wide (rough)", footprint.get("kernel"));
+      bytes("Added by starting the namespace's thread", footprint.get("thread"));
+      System.out.printf(Locale.ROOT, "| File descriptors | %.1f |%n", footprint.get("fds"));
+    }
+    if (!failed.isEmpty()) {
+      System.out.println();
+      System.out.println("Failed or empty: " + failed + " (run with -v to see JMH's output)");
+    }
+  }
+
+  /** Per round, {@code name = op(a, b)} wherever both ran. */
+  private void derive(String name, String a, String b, DoubleBinaryOperator op) {
+    List<Double> values = new ArrayList<>();
+    List<Double> as = medians.getOrDefault(a, List.of());
+    List<Double> bs = medians.getOrDefault(b, List.of());
+    for (int i = 0; i < Math.min(as.size(), bs.size()); i++) {
+      values.add(op.applyAsDouble(as.get(i), bs.get(i)));
+    }
+    if (!values.isEmpty()) {
+      medians.put(name, values);
+    }
+  }
+
+  private List<Double> values(String name) {
+    return name == null ? List.of() : medians.getOrDefault(name, List.of());
+  }
+
+  /** Per round, {@code numerator / denominator}. */
+  private List<Double> ratios(String numerator, String denominator) {
+    List<Double> ratios = new ArrayList<>();
+    List<Double> ns = values(numerator);
+    List<Double> ds = values(denominator);
+    for (int i = 0; i < Math.min(ns.size(), ds.size()); i++) {
+      ratios.add(ns.get(i) / ds.get(i));
+    }
+    return ratios;
+  }
+
+  private void row(String what, String library, String floor, String iproute) {
+    System.out.printf(
+        "| %s | %s | %s | %s | %s | %s |%n",
+        what,
+        cell(library),
+        cell(floor),
+        cell(iproute),
+        spread(ratios(library, floor)),
+        spread(ratios(iproute, library)));
+  }
+
+  private String cell(String name) {
+    List<Double> values = values(name);
+    return values.isEmpty() ? "" : millis(median(values));
+  }
+
+  private interface Check {
+    boolean met(double value);
+  }
+
+  private static void target(String what, List<Double> values, String unit, Check check) {
+    if (values.isEmpty()) {
+      System.out.printf("| %s | n/a | not measured |%n", what);
+      return;
+    }
+    long met = values.stream().filter(check::met).count();
+    String verdict =
+        met == values.size()
+            ? "met"
+            : met == 0
+                ? "missed"
+                : "borderline: met in " + met + " of " + values.size() + " rounds";
+    String measured = spread(values).replaceFirst("^(\\S+)", "$1" + unit);
+    System.out.printf("| %s | %s | %s |%n", what, measured, verdict);
+  }
+
+  private static void bytes(String what, Double value) {
+    System.out.printf(Locale.ROOT, "| %s | %,.0f |%n", what, value);
+  }
+
+  /** The median, and with more than one value the lowest and highest. */
+  private static String spread(List<Double> values) {
+    if (values.isEmpty()) {
+      return "";
+    }
+    String median = number(median(values));
+    if (values.size() == 1) {
+      return median;
+    }
+    double low = values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    double high = values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    return median + " [" + number(low) + ", " + number(high) + "]";
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
+  private static String number(double value) {
+    return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.0f" : "%.2f", value);
+  }
+
+  private static String millis(double ms) {
+    if (ms >= 100) {
+      return String.format(Locale.ROOT, "%.0f", ms);
+    }
+    if (ms >= 10) {
+      return String.format(Locale.ROOT, "%.1f", ms);
+    }
+    if (ms >= 1) {
+      return String.format(Locale.ROOT, "%.2f", ms);
+    }
+    return String.format(Locale.ROOT, "%.3f", ms);
+  }
+}
