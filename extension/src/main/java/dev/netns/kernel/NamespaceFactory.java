@@ -90,7 +90,12 @@ final class NamespaceFactory {
     }
   }
 
-  private static void abandonCurrentThread() {
+  /** True on the factory thread itself. */
+  static boolean isFactoryThread() {
+    return Thread.currentThread().getName().equals("netns-factory");
+  }
+
+  static void abandonCurrentThread() {
     synchronized (NamespaceFactory.class) {
       executor.shutdown();
       executor = newExecutor();

@@ -33,16 +33,18 @@ public final class NetlinkSocket implements AutoCloseable {
 
   private final LibC libc;
   private final int fd;
-  private final int portId;
-  private final byte[] receiveBuffer = new byte[RECEIVE_BUFFER];
+
+  /** One receive buffer per thread, not per socket: a namespace costs little memory. */
+  private static final ThreadLocal<byte[]> RECEIVE_BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[RECEIVE_BUFFER]);
+
   private final byte[] sender = new byte[12];
   private int nextSeq = 1;
   private boolean closed;
 
-  private NetlinkSocket(LibC libc, int fd, int portId) {
+  private NetlinkSocket(LibC libc, int fd) {
     this.libc = libc;
     this.fd = fd;
-    this.portId = portId;
   }
 
   /** Opens a socket in the calling thread's network namespace. */
@@ -52,14 +54,29 @@ public final class NetlinkSocket implements AutoCloseable {
       libc.setsockopt(fd, Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1);
       libc.setsockopt(fd, Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1);
       libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval(RECEIVE_TIMEOUT_SECONDS));
-      libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, 1 << 20);
-      libc.bind(fd, sockaddrNl(0));
-      ByteBuffer name = ByteBuffer.wrap(libc.getsockname(fd, 12)).order(ByteOrder.nativeOrder());
-      return new NetlinkSocket(libc, fd, name.getInt(4));
+      // No bind: the kernel gives the socket a port of its own at the first send. Replies are
+      // matched by sequence number and sender (the kernel).
+      return new NetlinkSocket(libc, fd);
     } catch (RuntimeException e) {
       libc.close(fd);
       throw e;
     }
+  }
+
+  /**
+   * Sends one request without asking for an acknowledgement: nothing comes back unless it fails,
+   * and a failure arrives later as an answer nobody waits for. For requests that cannot fail in
+   * practice, such as bringing loopback up in a new namespace.
+   */
+  public synchronized void post(Request request) {
+    ensureOpen();
+    Request unacknowledged =
+        new Request(
+            request.type(),
+            request.flags() & ~Netlink.NLM_F_ACK,
+            request.description(),
+            request.body());
+    send(unacknowledged.encode(nextSeq++), request);
   }
 
   /** Sends one request and waits for its ACK. */
@@ -174,11 +191,6 @@ public final class NetlinkSocket implements AutoCloseable {
     }
   }
 
-  /** The port id the kernel gave this socket. */
-  public int portId() {
-    return portId;
-  }
-
   @Override
   public synchronized void close() {
     if (!closed) {
@@ -198,10 +210,11 @@ public final class NetlinkSocket implements AutoCloseable {
   }
 
   private List<NetlinkMessage> receive() {
+    byte[] receiveBuffer;
     while (true) {
       int length;
       try {
-        length = libc.recvfrom(fd, receiveBuffer, LibC.MSG_TRUNC, sender);
+        length = libc.recvfrom(fd, receiveBuffer = RECEIVE_BUFFERS.get(), LibC.MSG_TRUNC, sender);
       } catch (KernelException e) {
         if (e.errno() == Errno.EINTR) {
           continue;
@@ -222,9 +235,7 @@ public final class NetlinkSocket implements AutoCloseable {
       if (senderPort != 0) {
         continue; // only the kernel may answer
       }
-      List<NetlinkMessage> messages = NetlinkMessage.parseAll(receiveBuffer, length);
-      messages.removeIf(m -> m.pid() != portId && m.pid() != 0);
-      return messages;
+      return NetlinkMessage.parseAll(receiveBuffer, length);
     }
   }
 
@@ -236,16 +247,6 @@ public final class NetlinkSocket implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("netlink socket is closed");
     }
-  }
-
-  private static byte[] sockaddrNl(int pid) {
-    return ByteBuffer.allocate(12)
-        .order(ByteOrder.nativeOrder())
-        .putShort((short) LibC.AF_NETLINK)
-        .putShort((short) 0)
-        .putInt(pid)
-        .putInt(0)
-        .array();
   }
 
   private static byte[] timeval(int seconds) {

@@ -80,42 +80,61 @@ public final class NetworkNamespace implements AutoCloseable {
    * {@code routers} while they are made (no thread of their own is needed for it).
    */
   public static List<NetworkNamespace> createAll(List<String> names, Set<String> routers) {
+    return createAll(names, routers, true);
+  }
+
+  /**
+   * As {@link #createAll(List, Set)}; {@code ipv6} tunes the namespaces for IPv6 addresses (no
+   * duplicate address detection, addresses kept while a link is down), which IPv4-only topologies
+   * can skip.
+   *
+   * <p>A platform thread does the work itself: it steps into each new namespace and back, and
+   * checks that it is home again. Virtual threads, which must never change namespace, hand the work
+   * to the factory thread.
+   */
+  public static List<NetworkNamespace> createAll(
+      List<String> names, Set<String> routers, boolean ipv6) {
     LibC libc = LibC.instance();
-    List<NetworkNamespace> made =
-        NamespaceFactory.call(
-            () -> {
-              List<NetworkNamespace> namespaces = new ArrayList<>();
+    Callable<List<NetworkNamespace>> create =
+        () -> {
+          List<NetworkNamespace> namespaces = new ArrayList<>();
+          try (Home home = Home.ofCurrentThread(libc)) {
+            for (String name : names) {
+              libc.unshare(LibC.CLONE_NEWNET);
               try {
-                for (String name : names) {
-                  namespaces.add(
-                      NamespaceFactory.visit(
-                          libc,
-                          () -> libc.unshare(LibC.CLONE_NEWNET),
-                          () -> {
-                            disableDuplicateAddressDetection();
-                            if (routers.contains(name)) {
-                              enableForwarding();
-                            }
-                            return adoptCurrent(libc, name, true);
-                          }));
+                if (ipv6) {
+                  tuneForIpv6();
                 }
-              } catch (Exception | Error e) {
-                closeAll(namespaces, e);
-                throw e;
+                if (routers.contains(name)) {
+                  enableForwarding();
+                }
+                NetworkNamespace made = adoptCurrent(libc, name, true);
+                namespaces.add(made);
+                // Loopback up, without waiting for an answer that only an error would bring.
+                made.netlink.post(
+                    LinkRequests.setUp(LOOPBACK_INDEX, true)
+                        .describedAs("RTM_NEWLINK " + name + ":lo up"));
+              } finally {
+                home.returnTo();
               }
-              return namespaces;
-            });
-    try {
-      for (NetworkNamespace namespace : made) {
-        namespace.netlink.execute(
-            LinkRequests.setUp(LOOPBACK_INDEX, true)
-                .describedAs("RTM_NEWLINK " + namespace.name + ":lo up"));
+            }
+          } catch (Exception | Error e) {
+            closeAll(namespaces, e);
+            throw e;
+          }
+          Home.wayBackProven();
+          return namespaces;
+        };
+    if (Home.mayLeave(Thread.currentThread())) {
+      try {
+        return create.call();
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
       }
-    } catch (RuntimeException e) {
-      closeAll(made, e);
-      throw e;
     }
-    return made;
+    return NamespaceFactory.call(create);
   }
 
   /**
@@ -158,26 +177,22 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   /**
-   * On the factory thread, inside a new namespace: IPv6 addresses of every link made later are
+   * On the creating thread, inside a new namespace: IPv6 addresses of every link made later are
    * usable at once instead of after a second or two of duplicate address detection, which can only
    * find the test's own addresses here anyway.
    */
-  private static void disableDuplicateAddressDetection() throws IOException {
-    for (String scope : new String[] {"all", "default"}) {
-      Path path = Path.of("/proc/sys/net/ipv6/conf", scope, "accept_dad");
-      if (Files.exists(path)) {
-        Files.writeString(path, "0");
-      }
+  private static void tuneForIpv6() throws IOException {
+    // Links made later take these from "default" ("all" starts at 0 in a new namespace).
+    Path dad = Path.of("/proc/sys/net/ipv6/conf/default/accept_dad");
+    if (Files.exists(dad)) {
+      Files.writeString(dad, "0");
       // A link taken down by a fault keeps its IPv6 addresses, as IPv4 ones are kept, so that
       // bringing it up again restores it whole.
-      Path keep = Path.of("/proc/sys/net/ipv6/conf", scope, "keep_addr_on_down");
-      if (Files.exists(keep)) {
-        Files.writeString(keep, "1");
-      }
+      Files.writeString(Path.of("/proc/sys/net/ipv6/conf/default/keep_addr_on_down"), "1");
     }
   }
 
-  /** On the factory thread, inside a new namespace: make it a router. */
+  /** On the creating thread, inside a new namespace: make it a router. */
   private static void enableForwarding() throws IOException {
     Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
     Path v6 = Path.of("/proc/sys/net/ipv6/conf/all/forwarding");

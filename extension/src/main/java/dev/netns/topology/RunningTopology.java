@@ -20,12 +20,13 @@ import java.util.Set;
  * A topology built in the kernel: its namespaces and links, until {@link #close()} tears them down.
  *
  * <p>Namespaces are anonymous, held only by this JVM's descriptors, so a JVM killed in the middle
- * leaves nothing behind either: the kernel frees them with every device inside. Ends in the
- * machine's own namespace are deleted explicitly on close.
+ * leaves nothing behind either: the kernel frees them with every device inside, ends in the
+ * machine's own namespace included (deleting one end of a veth pair deletes both). On close those
+ * ends go down at once and vanish with their namespace moments later.
  *
- * <p>Building takes few round trips: all namespaces are made in one trip to the factory thread;
- * every link is created in one batch, up from the start and with its ifindex chosen here (so no
- * lookups follow); then one batch per namespace adds addresses and routes.
+ * <p>Building takes few round trips: the calling thread makes all namespaces itself (stepping in
+ * and out of each); every link is created in one batch, up from the start and with its ifindex
+ * chosen here (so no lookups follow); then one batch per namespace adds addresses and routes.
  */
 public final class RunningTopology implements AutoCloseable {
   /** Where chosen ifindexes start in a fresh namespace: clear of devices the kernel adds itself. */
@@ -108,7 +109,11 @@ public final class RunningTopology implements AutoCloseable {
         VethPair link = impairable.get(i);
         names.add("wire" + i + ":" + link.a() + "-" + link.b());
       }
-      List<NetworkNamespace> made = NetworkNamespace.createAll(names, topology.routers());
+      boolean ipv6 =
+          topology.hosts().stream()
+              .flatMap(h -> topology.addressesOf(h).stream())
+              .anyMatch(Cidr::isIpv6);
+      List<NetworkNamespace> made = NetworkNamespace.createAll(names, topology.routers(), ipv6);
       int wire = 0;
       for (NetworkNamespace ns : made) {
         if (ns.name().startsWith("lan:")) {
@@ -425,9 +430,9 @@ public final class RunningTopology implements AutoCloseable {
   }
 
   /**
-   * Tears everything down in reverse order: host-side ends first (explicitly, so they are gone when
-   * this returns), then the namespaces. Every failure is collected; the first is thrown with the
-   * others suppressed. Idempotent.
+   * Tears everything down in reverse order: host-side ends first (down at once, so the machine
+   * routes nothing more over them; gone with their namespace moments later), then the namespaces.
+   * Every failure is collected; the first is thrown with the others suppressed. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -448,9 +453,18 @@ public final class RunningTopology implements AutoCloseable {
         if (link.touchesHost()) {
           try {
             // Only ends this network made: a name it found taken was refused before creation.
+            // Down at once, which takes its routes off the machine; the kernel deletes it with
+            // its peer when the namespace goes, moments later, without the 20-30 ms that a
+            // synchronous delete costs.
             String name = link.interfaceIn(Topology.HOST);
-            if (creationStarted && Links.find(host, name).isPresent()) {
-              Links.delete(host, name);
+            if (creationStarted) {
+              java.util.OptionalInt index = Links.find(host, name);
+              if (index.isPresent()) {
+                host.netlink()
+                    .execute(
+                        LinkRequests.setUp(index.getAsInt(), false)
+                            .describedAs("RTM_NEWLINK host:" + name + " down"));
+              }
             }
           } catch (RuntimeException e) {
             failure = collect(failure, e);

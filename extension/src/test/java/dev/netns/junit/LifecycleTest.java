@@ -73,7 +73,10 @@ class LifecycleTest {
     assertThat(fdsOn(inode)).as("descriptors holding the namespace").isEmpty();
     assertThat(HostState.threadsOutsideHostNamespace())
         .noneMatch(t -> t.contains("[" + inode + "]"));
-    assertThat(HostState.hostLinks()).doesNotContain("njtdfail0");
+    // Down at once at teardown, gone with its namespace moments later.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(HostState.hostLinks()).doesNotContain("njtdfail0"));
   }
 
   static final CountDownLatch RELEASE_LEAKED = new CountDownLatch(1);

@@ -89,7 +89,10 @@ class ParallelTest {
         .testEvents()
         .assertStatistics(stats -> stats.started(13).succeeded(13));
 
-    assertThat(HostState.hostLinks()).isEqualTo(linksBefore);
+    // Host-side ends go down at teardown and vanish with their namespaces moments later.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(HostState.hostLinks()).isEqualTo(linksBefore));
     assertThat(Oracle.hostIp("route", "show")).isEqualTo(routesBefore);
     assertThat(HostState.threadsOutsideHostNamespace()).isEmpty();
   }
