@@ -66,6 +66,37 @@ public @interface NetNamespace {
    */
   String SEED_PROPERTY_NAME = "netns.seed";
 
+  /**
+   * {@code netns.capture}: {@code never} (the default), {@code onFailure} or {@code always}:
+   * whether each test's packets are captured into pcap files, one per interface of every declared
+   * namespace, and when the files are kept (see {@link Capture}, which turns it on per class or
+   * method). Capture costs about 10 ms a test, most of it the kernel closing packet sockets.
+   */
+  String CAPTURE_PROPERTY_NAME = "netns.capture";
+
+  /**
+   * {@code netns.captureMaxBytes}: the most bytes one capture file may take (default 8 MiB); frames
+   * past it are counted, not written. Suffixes {@code k}, {@code m}, {@code g} (binary) are
+   * allowed.
+   */
+  String CAPTURE_MAX_BYTES_PROPERTY_NAME = "netns.captureMaxBytes";
+
+  /**
+   * {@code netns.reportDir}: where failure reports and capture files go (default {@code
+   * target/netns-reports}, relative to the working directory), as {@code <dir>/<test class>/<test
+   * method>/report.txt}.
+   */
+  String REPORT_DIR_PROPERTY_NAME = "netns.reportDir";
+
+  /**
+   * {@code netns.pauseOnFailure=true}: when a test fails, its network is not torn down but kept
+   * until the JVM exits, and the {@code nsenter} command that enters each namespace is printed to
+   * standard error. A number instead of {@code true} also holds the failed test that many seconds
+   * before the run goes on, so that a build does not end (and take the network along) while a
+   * person looks.
+   */
+  String PAUSE_ON_FAILURE_PROPERTY_NAME = "netns.pauseOnFailure";
+
   /** The namespace's name, unique within the test's network; on a field, defaults to its name. */
   String value() default "";
 }

@@ -83,6 +83,23 @@ final class JnaLibC implements LibC {
 
     // strerror(3)
     static native String strerror(int errnum);
+
+    // poll(2)
+    static native int poll(byte[] fds, long nfds, int timeout) throws LastErrorException;
+
+    // recv(2), into a direct buffer: JNA passes its address, copying nothing
+    static native long recv(int fd, java.nio.Buffer buffer, long length, int flags)
+        throws LastErrorException;
+
+    // eventfd(2)
+    static native int eventfd(int initval, int flags) throws LastErrorException;
+
+    // write(2)
+    static native long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    // getsockopt(2)
+    static native int getsockopt(int fd, int level, int name, byte[] value, int[] length)
+        throws LastErrorException;
   }
 
   private KernelException failure(String call, LastErrorException e) {
@@ -268,5 +285,56 @@ final class JnaLibC implements LibC {
     } catch (LastErrorException e) {
       throw failure("ioctl(" + fd + ", 0x" + Long.toHexString(request) + ")", e);
     }
+  }
+
+  @Override
+  public int poll(byte[] pollfds, int count, int timeoutMillis) {
+    try {
+      return C.poll(pollfds, count, timeoutMillis);
+    } catch (LastErrorException e) {
+      throw failure("poll(" + count + " fds, " + timeoutMillis + " ms)", e);
+    }
+  }
+
+  @Override
+  public int recv(int fd, java.nio.ByteBuffer directBuffer, int flags) {
+    if (!directBuffer.isDirect()) {
+      throw new IllegalArgumentException("recv needs a direct buffer");
+    }
+    try {
+      return (int) C.recv(fd, directBuffer, directBuffer.capacity(), flags);
+    } catch (LastErrorException e) {
+      throw failure("recv(" + fd + ")", e);
+    }
+  }
+
+  @Override
+  public int eventfd(int initialValue, int flags) {
+    try {
+      return C.eventfd(initialValue, flags);
+    } catch (LastErrorException e) {
+      throw failure("eventfd(" + initialValue + ", 0x" + Integer.toHexString(flags) + ")", e);
+    }
+  }
+
+  @Override
+  public int write(int fd, byte[] buffer, int length) {
+    try {
+      return (int) C.write(fd, buffer, length);
+    } catch (LastErrorException e) {
+      throw failure("write(" + fd + ", " + length + " bytes)", e);
+    }
+  }
+
+  @Override
+  public byte[] getsockopt(int fd, int level, int option, int maxLength) {
+    byte[] value = new byte[maxLength];
+    int[] length = {maxLength};
+    try {
+      C.getsockopt(fd, level, option, value, length);
+    } catch (LastErrorException e) {
+      throw failure("getsockopt(" + fd + ", " + level + ", " + option + ")", e);
+    }
+    return Arrays.copyOf(value, Math.min(length[0], maxLength));
   }
 }

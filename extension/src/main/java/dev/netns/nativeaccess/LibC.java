@@ -129,5 +129,34 @@ public interface LibC {
   int SIOCETHTOOL = 0x8946;
   int SOL_PACKET = 263;
   int PACKET_IGNORE_OUTGOING = 23;
+  int PACKET_STATISTICS = 6;
   int ETH_P_ALL = 0x0003;
+
+  int SIOCGSTAMP = 0x8906;
+  int POLLIN = 0x0001;
+  int EFD_NONBLOCK = 04000;
+  int EFD_CLOEXEC = 02000000;
+
+  /**
+   * poll(2) over {@code count} {@code struct pollfd} entries laid out by the caller in {@code
+   * pollfds} (int fd, short events, short revents each, native order); the revents are copied back.
+   * Returns how many entries are ready, 0 on timeout.
+   */
+  int poll(byte[] pollfds, int count, int timeoutMillis);
+
+  /**
+   * recv(2) into a direct buffer, from its start up to its capacity, without copying through the
+   * Java heap. Returns the number of bytes received (with {@code MSG_TRUNC}, the real length of the
+   * datagram).
+   */
+  int recv(int fd, java.nio.ByteBuffer directBuffer, int flags);
+
+  /** eventfd(2): a counter descriptor that one thread writes to wake another's poll. */
+  int eventfd(int initialValue, int flags);
+
+  /** write(2) of {@code length} bytes of {@code buffer}; returns the bytes written. */
+  int write(int fd, byte[] buffer, int length);
+
+  /** getsockopt(2): returns the raw option value, at most {@code maxLength} bytes. */
+  byte[] getsockopt(int fd, int level, int option, int maxLength);
 }

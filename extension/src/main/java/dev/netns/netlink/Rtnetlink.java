@@ -68,6 +68,13 @@ public final class Rtnetlink {
   // linux/neighbour.h
   public static final int NDA_DST = 1;
   public static final int NDA_LLADDR = 2;
+  public static final int NUD_INCOMPLETE = 0x01;
+  public static final int NUD_REACHABLE = 0x02;
+  public static final int NUD_STALE = 0x04;
+  public static final int NUD_DELAY = 0x08;
+  public static final int NUD_PROBE = 0x10;
+  public static final int NUD_FAILED = 0x20;
+  public static final int NUD_NOARP = 0x40;
   public static final int NUD_PERMANENT = 0x80;
 
   // linux/pkt_sched.h
@@ -109,6 +116,26 @@ public final class Rtnetlink {
       case RTN_THROW -> "throw";
       default -> "type " + type;
     };
+  }
+
+  /**
+   * The name of a neighbour state as {@code ip neigh} prints it, for example {@code "REACHABLE"}
+   * for {@link #NUD_REACHABLE}; several bits are joined with commas.
+   */
+  public static String neighbourStateName(int state) {
+    if (state == 0) {
+      return "NONE";
+    }
+    String[] names = {
+      "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT"
+    };
+    StringBuilder out = new StringBuilder();
+    for (int bit = 0; bit < names.length; bit++) {
+      if ((state & (1 << bit)) != 0) {
+        out.append(out.length() == 0 ? "" : ",").append(names[bit]);
+      }
+    }
+    return out.length() == 0 ? "0x" + Integer.toHexString(state) : out.toString();
   }
 
   /** The name of a message type, for example {@code "RTM_NEWLINK"}. */

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Finds this JVM's threads that are inside given namespaces, from {@code /proc/self/task}. */
 final class NamespaceThreads {
@@ -35,6 +37,32 @@ final class NamespaceThreads {
             continue;
           }
           found.add("'" + name + "' (tid " + task.getFileName() + ") in net:[" + inode + "]");
+        } catch (IOException | RuntimeException e) {
+          // The thread ended while we looked.
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc/self/task", e);
+    }
+    return found;
+  }
+
+  /**
+   * Every thread of this JVM inside one of {@code inodes}, the process reaper included, grouped by
+   * namespace inode and described as {@code 'name' (tid N)}: what a failure report shows.
+   */
+  static Map<Long, List<String>> byNamespace(Set<Long> inodes) {
+    Map<Long, List<String>> found = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          long inode = NamespaceInode.of(task.resolve("ns/net"));
+          if (inodes.contains(inode)) {
+            String name = Files.readString(task.resolve("comm")).trim();
+            found
+                .computeIfAbsent(inode, k -> new ArrayList<>())
+                .add("'" + name + "' (tid " + task.getFileName() + ")");
+          }
         } catch (IOException | RuntimeException e) {
           // The thread ended while we looked.
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -48,7 +49,8 @@ public final class NetNsExtension
         BeforeEachCallback,
         ParameterResolver,
         InvocationInterceptor,
-        TestExecutionExceptionHandler {
+        TestExecutionExceptionHandler,
+        LifecycleMethodExecutionExceptionHandler {
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(NetNsExtension.class);
   private static final String NETWORK = "network";
@@ -191,6 +193,7 @@ public final class NetNsExtension
     if (bindRefused.isPresent()) {
       throw new ExtensionConfigurationException(bindRefused.get());
     }
+    Diagnostics.Settings diagnostics = Diagnostics.settings(context);
     RunningTopology running;
     try {
       running = topology.start();
@@ -210,11 +213,8 @@ public final class NetNsExtension
               .getConfigurationParameter(NetNamespace.SEED_PROPERTY_NAME)
               .map(v -> Long.parseLong(v.trim()))
               .orElseGet(() -> new java.util.SplittableRandom().nextLong());
-      return new NetworkResource(
-          new DefaultNetwork(running, Requirements.required(context), seed),
-          owner,
-          policy,
-          bindings);
+      DefaultNetwork network = new DefaultNetwork(running, Requirements.required(context), seed);
+      return new NetworkResource(network, owner, policy, bindings, diagnostics.start(network));
     } catch (IOException | RuntimeException e) {
       try {
         running.close();
@@ -390,7 +390,45 @@ public final class NetNsExtension
                   + NetNamespace.SEED_PROPERTY_NAME
                   + "=<seed>."));
     }
+    reportFailure(context, throwable);
     throw throwable;
+  }
+
+  // ---- failures: a report of the network as the failure left it (see Diagnostics)
+
+  private static void reportFailure(ExtensionContext context, Throwable throwable) {
+    NetworkResource resource = context.getStore(STORE).get(NETWORK, NetworkResource.class);
+    if (resource != null) {
+      resource.diagnostics().failed(context, throwable);
+    }
+  }
+
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    reportFailure(context, t);
+    throw t;
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    reportFailure(context, t);
+    throw t;
+  }
+
+  @Override
+  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    reportFailure(context, t);
+    throw t;
+  }
+
+  @Override
+  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    reportFailure(context, t);
+    throw t;
   }
 
   /** Carries the seeds of a failed test's impairments in its report. */

@@ -10,7 +10,9 @@ import java.util.logging.Logger;
 
 /**
  * A test's (or a class's) network in JUnit's store: closing it stops what the test started inside,
- * tears the network down, and then checks that no thread of the JVM is left in its namespaces.
+ * stops the packet capture, tears the network down, and then checks that no thread of the JVM is
+ * left in its namespaces. Under {@code netns.pauseOnFailure}, a failed test's network is kept
+ * instead, and torn down when the JVM exits.
  */
 final class NetworkResource implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NetworkResource.class.getName());
@@ -20,16 +22,24 @@ final class NetworkResource implements AutoCloseable {
   private final String owner;
   private final ThreadLeakPolicy leakPolicy;
   private final NamespaceBindings bindings;
+  private final Diagnostics diagnostics;
 
   NetworkResource(
       DefaultNetwork network,
       String owner,
       ThreadLeakPolicy leakPolicy,
-      NamespaceBindings bindings) {
+      NamespaceBindings bindings,
+      Diagnostics diagnostics) {
     this.network = network;
     this.owner = owner;
     this.leakPolicy = leakPolicy;
     this.bindings = bindings;
+    this.diagnostics = diagnostics;
+  }
+
+  /** The failure report, packet capture and pause of this network. */
+  Diagnostics diagnostics() {
+    return diagnostics;
   }
 
   DefaultNetwork network() {
@@ -39,8 +49,18 @@ final class NetworkResource implements AutoCloseable {
   @Override
   public void close() {
     List<Throwable> failures = new ArrayList<>();
-    for (DefaultNetNs ns : network.handles()) {
-      ns.stopStarted(failures);
+    diagnostics.beforeTeardown();
+    boolean pause = diagnostics.pauseRequested();
+    if (!pause) {
+      for (DefaultNetNs ns : network.handles()) {
+        ns.stopStarted(failures);
+      }
+    }
+    // Capture sockets and their thread go before the namespaces do.
+    diagnostics.stopCapture();
+    if (pause) {
+      diagnostics.pause(owner, bindings.paths(), this::tearDownAtExit);
+      return;
     }
     RunningTopology running = network.running();
     Set<Long> inodes = new HashSet<>();
@@ -88,6 +108,26 @@ final class NetworkResource implements AutoCloseable {
       }
       throw new IllegalStateException(first);
     }
+  }
+
+  /** The teardown of a network kept for a person to look at: at JVM exit, without leak checks. */
+  private void tearDownAtExit() {
+    List<Throwable> failures = new ArrayList<>();
+    for (DefaultNetNs ns : network.handles()) {
+      ns.stopStarted(failures);
+    }
+    try {
+      bindings.close();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+    try {
+      network.running().close();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+    failures.forEach(f -> System.err.println("netns: tearing down " + owner + " at exit: " + f));
+    System.err.println("netns: tore down the network of " + owner + " at exit");
   }
 
   private static List<String> awaitNoThreadsInside(Set<Long> inodes) {

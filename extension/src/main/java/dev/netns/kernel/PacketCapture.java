@@ -1,0 +1,418 @@
+package dev.netns.kernel;
+
+import dev.netns.nativeaccess.Errno;
+import dev.netns.nativeaccess.KernelException;
+import dev.netns.nativeaccess.LibC;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Captures what crosses links, in both directions, into one pcap file per link, as {@code tcpdump
+ * -i LINK -w FILE} would: one AF_PACKET socket per link, opened inside the link's namespace without
+ * a thread of its own there, and one platform thread that polls them all and writes the files.
+ *
+ * <p>Frames are timestamped by the kernel as they pass the link ({@code SIOCGSTAMP}), not when the
+ * thread reads them. Files are flushed when the capture stops; until then they may lag behind.
+ * {@link #stop()} wakes the thread at once (an eventfd in its poll set), lets it drain what the
+ * sockets still hold, joins it, and closes sockets and files: call it before the namespaces close.
+ * The capture thread never enters a namespace, and costs nothing while the links are quiet.
+ *
+ * <pre>{@code
+ * try (PacketCapture capture = PacketCapture.start(
+ *     List.of(new PacketCapture.Target(blue, "eth0", Path.of("blue-eth0.pcap"))),
+ *     "netns-capture demo", 8 << 20)) {
+ *   ... // traffic
+ *   List<PacketCapture.Summary> written = capture.stop();
+ * }
+ * }</pre>
+ */
+public final class PacketCapture implements AutoCloseable {
+  /** As tcpdump's default: enough for a GSO super-frame handed to the socket whole. */
+  public static final int SNAPLEN = 262_144;
+
+  private static final int ETH_P_ALL_NETWORK_ORDER =
+      Short.reverseBytes((short) LibC.ETH_P_ALL) & 0xffff;
+  private static final int RECEIVE_BUFFER = 4 << 20;
+
+  /** Frames read from one socket before the others get their turn. */
+  private static final int BATCH = 256;
+
+  /**
+   * One link to capture.
+   *
+   * @param namespace the namespace the link is in
+   * @param link the link's name there
+   * @param file where its pcap file goes (created or truncated)
+   */
+  public record Target(NetworkNamespace namespace, String link, Path file) {}
+
+  /**
+   * What was captured on one link.
+   *
+   * @param target the link and its file
+   * @param frames frames written to the file
+   * @param bytes the file's size
+   * @param framesNotWritten frames left out because the file reached its size bound
+   * @param kernelDrops frames the kernel dropped because the socket's buffer was full
+   * @param failure why capturing this link stopped early, or null
+   */
+  public record Summary(
+      Target target,
+      long frames,
+      long bytes,
+      long framesNotWritten,
+      long kernelDrops,
+      String failure) {}
+
+  private final LibC libc;
+  private final List<Channel> channels;
+  private final int wakeFd;
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile Throwable threadFailure;
+  private List<Summary> summaries;
+
+  private PacketCapture(LibC libc, List<Channel> channels, int wakeFd, String threadName) {
+    this.libc = libc;
+    this.channels = channels;
+    this.wakeFd = wakeFd;
+    this.thread = new Thread(this::run, threadName);
+    thread.setDaemon(true);
+  }
+
+  /**
+   * Opens a socket on every target link and starts the capture thread. Frames are kept from the
+   * moment each socket is bound. If one link cannot be opened, what was opened is closed again.
+   *
+   * @param maxBytesPerFile the size bound of each file, headers included
+   */
+  public static PacketCapture start(List<Target> targets, String threadName, long maxBytesPerFile)
+      throws IOException {
+    LibC libc = LibC.instance();
+    List<Channel> channels = new ArrayList<>();
+    int wakeFd = -1;
+    try {
+      for (Target target : targets) {
+        channels.add(Channel.open(libc, target, maxBytesPerFile));
+      }
+      wakeFd = libc.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+      PacketCapture capture = new PacketCapture(libc, channels, wakeFd, threadName);
+      capture.thread.start();
+      return capture;
+    } catch (IOException | RuntimeException | Error e) {
+      for (Channel channel : channels) {
+        channel.closeQuietly(e);
+      }
+      if (wakeFd >= 0) {
+        libc.close(wakeFd);
+      }
+      throw e;
+    }
+  }
+
+  /** The files being written, in the order of the targets. */
+  public List<Target> targets() {
+    return channels.stream().map(c -> c.target).toList();
+  }
+
+  /** Frames written so far to each file, in the order of the targets (a snapshot). */
+  public List<Long> framesSoFar() {
+    return channels.stream().map(c -> c.frames).toList();
+  }
+
+  /**
+   * Stops capturing: the thread drains what the sockets hold, then is joined; sockets and files are
+   * closed. Idempotent; returns the same summaries each time.
+   */
+  public synchronized List<Summary> stop() {
+    if (summaries != null) {
+      return summaries;
+    }
+    stopping = true;
+    wake();
+    boolean ended = join(thread);
+    List<Summary> result = new ArrayList<>();
+    long[] drops = new long[channels.size()];
+    for (int i = 0; i < channels.size(); i++) {
+      drops[i] = ended ? channels.get(i).kernelDrops() : 0;
+    }
+    closeAll(channels);
+    for (int i = 0; i < channels.size(); i++) {
+      Channel channel = channels.get(i);
+      String failure = channel.failure;
+      if (failure == null && !ended) {
+        failure = "the capture thread did not stop within 10 s";
+      } else if (failure == null && threadFailure != null) {
+        failure = "the capture thread failed: " + threadFailure;
+      }
+      result.add(
+          new Summary(
+              channel.target,
+              channel.pcap.frames(),
+              channel.pcap.bytes(),
+              channel.pcap.framesNotWritten(),
+              drops[i],
+              failure));
+    }
+    if (ended) {
+      libc.close(wakeFd);
+    }
+    summaries = List.copyOf(result);
+    return summaries;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Closes every socket and file, the sockets concurrently: the kernel makes each close of a packet
+   * socket wait for an RCU grace period ({@code packet_release} calls {@code synchronize_net}),
+   * about 10 ms here, and closes that wait at the same time share one.
+   */
+  private static void closeAll(List<Channel> channels) {
+    if (channels.size() == 1) {
+      channels.get(0).closeQuietly(null);
+      return;
+    }
+    List<Thread> closers = new ArrayList<>();
+    for (Channel channel : channels) {
+      Thread closer = new Thread(() -> channel.closeQuietly(null), "netns-capture-close");
+      closer.setDaemon(true);
+      closer.start();
+      closers.add(closer);
+    }
+    for (Thread closer : closers) {
+      join(closer);
+    }
+  }
+
+  private void wake() {
+    byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
+    try {
+      libc.write(wakeFd, one, one.length);
+    } catch (KernelException e) {
+      // EAGAIN: the counter is already set, the thread will wake anyway.
+    }
+  }
+
+  private static boolean join(Thread t) {
+    try {
+      t.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !t.isAlive();
+  }
+
+  /**
+   * The capture thread: waits in poll until a socket has frames or {@link #stop} writes the eventfd
+   * (never consumed, so every later poll returns at once), reads ready sockets a batch at a time,
+   * and on stop drains every socket and flushes the files. Idle, it costs nothing.
+   */
+  private void run() {
+    // Received into native memory, so that only the frame's own bytes are copied to the heap.
+    ByteBuffer received = ByteBuffer.allocateDirect(SNAPLEN);
+    byte[] frame = new byte[SNAPLEN];
+    byte[] stamp = new byte[16];
+    int count = channels.size() + 1;
+    byte[] pollfds = new byte[8 * count];
+    ByteBuffer layout = ByteBuffer.wrap(pollfds).order(ByteOrder.nativeOrder());
+    try {
+      while (true) {
+        // struct pollfd: int fd, short events, short revents
+        for (int i = 0; i < count; i++) {
+          int fd = i < channels.size() ? channels.get(i).fdOrDisabled() : wakeFd;
+          layout.putInt(8 * i, fd);
+          layout.putShort(8 * i + 4, (short) LibC.POLLIN);
+          layout.putShort(8 * i + 6, (short) 0);
+        }
+        try {
+          libc.poll(pollfds, count, -1);
+        } catch (KernelException e) {
+          if (e.errno() != Errno.EINTR) {
+            throw e;
+          }
+          continue;
+        }
+        // stop() sets the flag before it writes the eventfd, so the poll it ends sees it.
+        boolean draining = stopping;
+        for (int i = 0; i < channels.size(); i++) {
+          Channel channel = channels.get(i);
+          boolean ready = layout.getShort(8 * i + 6) != 0;
+          if (channel.failure == null && (ready || draining)) {
+            boolean more = channel.readBatch(libc, received, frame, stamp);
+            while (draining && more) {
+              more = channel.readBatch(libc, received, frame, stamp);
+            }
+          }
+        }
+        if (draining) {
+          for (Channel channel : channels) {
+            channel.flush();
+          }
+          return;
+        }
+      }
+    } catch (Throwable t) {
+      threadFailure = t;
+    }
+  }
+
+  /** One link's socket and file. */
+  private static final class Channel {
+    final Target target;
+    final int fd;
+    final PcapWriter pcap;
+    final LibC libc;
+    volatile long frames;
+    volatile String failure;
+    private boolean closed;
+
+    private Channel(LibC libc, Target target, int fd, PcapWriter pcap) {
+      this.libc = libc;
+      this.target = target;
+      this.fd = fd;
+      this.pcap = pcap;
+    }
+
+    static Channel open(LibC libc, Target target, long maxBytes) throws IOException {
+      int index = Links.index(target.namespace(), target.link());
+      // Protocol 0 receives nothing until bind names the link and ETH_P_ALL, so that no frame of
+      // another link slips in between socket(2) and bind(2).
+      int fd = target.namespace().openSocket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
+      try {
+        // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen,
+        // addr
+        byte[] address =
+            ByteBuffer.allocate(20)
+                .order(ByteOrder.nativeOrder())
+                .putShort((short) LibC.AF_PACKET)
+                .putShort((short) ETH_P_ALL_NETWORK_ORDER)
+                .putInt(index)
+                .array();
+        try {
+          libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, RECEIVE_BUFFER);
+        } catch (KernelException e) {
+          // without CAP_NET_ADMIN over the namespace's owner: as much as net.core.rmem_max allows
+          libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, RECEIVE_BUFFER);
+        }
+        libc.bind(fd, address);
+        // The first SIOCGSTAMP turns on kernel timestamps for this socket; no frame has a stamp
+        // yet, hence ENOENT.
+        try {
+          libc.ioctl(fd, LibC.SIOCGSTAMP, new byte[16]);
+        } catch (KernelException e) {
+          // expected
+        }
+        return new Channel(libc, target, fd, PcapWriter.create(target.file(), SNAPLEN, maxBytes));
+      } catch (IOException | RuntimeException e) {
+        libc.close(fd);
+        throw e;
+      }
+    }
+
+    /** The descriptor to poll, or -1 (which poll skips) once this link failed. */
+    int fdOrDisabled() {
+      return failure == null ? fd : -1;
+    }
+
+    /**
+     * Reads up to a batch of frames into the file without waiting; returns true when the batch was
+     * full (more may be waiting).
+     */
+    boolean readBatch(LibC libc, ByteBuffer received, byte[] frame, byte[] stamp) {
+      for (int n = 0; n < BATCH; n++) {
+        int length;
+        try {
+          length = libc.recv(fd, received, LibC.MSG_DONTWAIT | LibC.MSG_TRUNC);
+        } catch (KernelException e) {
+          if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
+            return false;
+          }
+          if (e.errno() == Errno.ENETDOWN) {
+            // The link went down (a fault): the socket stays bound and resumes when it comes up.
+            continue;
+          }
+          failure = e.getMessage();
+          return false;
+        }
+        int kept = Math.min(length, frame.length);
+        received.get(0, frame, 0, kept);
+        try {
+          pcap.write(timestamp(stamp), frame, kept, length);
+          frames = pcap.frames();
+        } catch (IOException e) {
+          failure = "writing " + target.file() + ": " + e;
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** When the frame just read passed the link, from the kernel; now, if it has no stamp. */
+    private long timestamp(byte[] stamp) {
+      try {
+        libc.ioctl(fd, LibC.SIOCGSTAMP, stamp);
+        // struct timeval: long tv_sec, long tv_usec (64-bit longs on the 64-bit ABIs)
+        ByteBuffer tv = ByteBuffer.wrap(stamp).order(ByteOrder.nativeOrder());
+        return tv.getLong(0) * 1_000_000L + tv.getLong(8);
+      } catch (KernelException e) {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+      }
+    }
+
+    void flush() {
+      try {
+        pcap.flush();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = "writing " + target.file() + ": " + e;
+        }
+      }
+    }
+
+    /** Frames the kernel dropped for a full socket buffer (struct tpacket_stats.tp_drops). */
+    long kernelDrops() {
+      try {
+        byte[] stats = libc.getsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_STATISTICS, 8);
+        return stats.length < 8
+            ? 0
+            : Integer.toUnsignedLong(
+                ByteBuffer.wrap(stats).order(ByteOrder.nativeOrder()).getInt(4));
+      } catch (KernelException e) {
+        return 0;
+      }
+    }
+
+    void closeQuietly(Throwable failure) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        pcap.close();
+      } catch (IOException e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        } else if (this.failure == null) {
+          this.failure = "closing " + target.file() + ": " + e;
+        }
+      }
+      try {
+        libc.close(fd);
+      } catch (RuntimeException e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+  }
+}
