@@ -83,7 +83,10 @@ public final class Capabilities {
           + UserNamespaces.explainRefusal(e);
     }
     if (e.errno() == Errno.ENOSPC) {
-      return "cannot create a network namespace: " + e.getMessage() + UserNamespaces.explainLimit();
+      return "cannot create a network namespace: "
+          + e.getMessage()
+          + "."
+          + UserNamespaces.explainLimit();
     }
     if (e.errno() == Errno.ENOTSUP || e.errno() == Errno.EINVAL || e.errno() == Errno.ENOSYS) {
       return "this kernel does not support what network namespaces need (" + e.getMessage() + ")";

@@ -184,6 +184,7 @@ class DeclarationStylesTest {
 
   @Test
   void bindingUnderRunNetnsIsThereDuringTheTestOnly() throws Exception {
+    Requirements.requireMachineUserNamespace("binding under /run/netns (netns.bind=true)");
     Fixtures.run(Bound.class, java.util.Map.of("netns.bind", "true"))
         .testEvents()
         .assertStatistics(s -> s.succeeded(1));

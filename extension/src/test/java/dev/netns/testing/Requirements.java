@@ -1,6 +1,7 @@
 package dev.netns.testing;
 
 import dev.netns.kernel.Capabilities;
+import dev.netns.kernel.UserNamespaces;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
@@ -15,6 +16,21 @@ public final class Requirements {
         throw new AssertionError("netns.require=true but " + problem.get());
       }
       Assumptions.abort(problem.get());
+    }
+  }
+
+  /**
+   * Skips a test that needs the machine's own user namespace when this JVM runs rootless (started
+   * by the rootless launcher, inside a user namespace), naming {@code what} needs it. Not subject
+   * to netns.require: such a test cannot work rootless, whatever the machine allows.
+   */
+  public static void requireMachineUserNamespace(String what) {
+    if (UserNamespaces.insideUserNamespace()) {
+      Assumptions.abort(
+          "rootless: "
+              + what
+              + " needs root in the machine's own user namespace, and this JVM runs inside a user"
+              + " namespace of its own");
     }
   }
 

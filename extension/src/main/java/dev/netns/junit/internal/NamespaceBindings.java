@@ -3,6 +3,8 @@ package dev.netns.junit.internal;
 import dev.netns.junit.NetNamespace;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.UserNamespaces;
+import dev.netns.nativeaccess.Errno;
+import dev.netns.nativeaccess.KernelException;
 import dev.netns.nativeaccess.LibC;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -39,24 +41,45 @@ final class NamespaceBindings implements AutoCloseable {
   }
 
   /**
-   * Why this JVM cannot bind namespaces, known before anything is made; empty when it may. Inside a
-   * user namespace that does not own {@code /run} (as under the rootless launcher), the directory
-   * and the mounts under it belong to the machine's root.
+   * Why this JVM cannot bind namespaces, known before anything is made; empty when it may. A JVM
+   * inside a user namespace that does not own its mount namespace (as under the rootless launcher)
+   * may not mount anything: asked to unmount a file it just made, which is no mount point, the
+   * kernel answers EPERM before it looks, where a JVM that may mount gets EINVAL.
    */
   static Optional<String> refusedHere() {
-    Path existing = Files.isDirectory(RUN_NETNS) ? RUN_NETNS : RUN_NETNS.getParent();
-    if (!UserNamespaces.insideUserNamespace() || Files.isWritable(existing)) {
+    if (!UserNamespaces.insideUserNamespace() || mayMount()) {
       return Optional.empty();
     }
     return Optional.of(
         NetNamespace.BIND_PROPERTY_NAME
             + "=true cannot work in this JVM: it runs inside a user namespace (as under the"
-            + " rootless launcher), where "
-            + existing
-            + " belongs to the machine's root. Leave "
+            + " rootless launcher) that may not mount anything, so it cannot bind namespaces under "
+            + RUN_NETNS
+            + ". Leave "
             + NetNamespace.BIND_PROPERTY_NAME
             + " unset for this run; to look inside a namespace, enter it with nsenter (see"
             + " docs/getting-started.md).");
+  }
+
+  private static boolean mayMount() {
+    Path probe = null;
+    try {
+      probe = Files.createTempFile("netns-junit-mount-probe", "");
+      LibC.instance().umount2(probe.toString(), 0);
+      return true;
+    } catch (KernelException e) {
+      return e.errno() != Errno.EPERM;
+    } catch (IOException e) {
+      return true; // no probe: let binding try and report what fails
+    } finally {
+      if (probe != null) {
+        try {
+          Files.deleteIfExists(probe);
+        } catch (IOException e) {
+          // a stray empty file in the temp directory
+        }
+      }
+    }
   }
 
   /** Binds every namespace; on failure unbinds those already bound. */
