@@ -196,4 +196,16 @@ class DeclarationStylesTest {
                   n.startsWith("nj-" + ProcessHandle.current().pid() + "-") && n.endsWith("-blue"));
     }
   }
+
+  @Test
+  void misconfiguredSeedIsNamed() {
+    Throwable failure =
+        Fixtures.onlyFailure(
+            Fixtures.run(ClassLevelInNamespace.class, java.util.Map.of("netns.seed", "abc")));
+    assertThat(failure)
+        .isInstanceOf(org.junit.jupiter.api.extension.ExtensionConfigurationException.class)
+        .hasMessage(
+            "configuration parameter netns.seed must be a whole number (a seed printed with a"
+                + " failed test), but was 'abc'");
+  }
 }

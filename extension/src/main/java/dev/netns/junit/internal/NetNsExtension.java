@@ -175,6 +175,26 @@ public final class NetNsExtension
     }
   }
 
+  /** The seed for impairments that ask for none: netns.seed, or one chosen for this network. */
+  private static long seed(ExtensionContext context) {
+    Optional<String> configured =
+        context.getConfigurationParameter(NetNamespace.SEED_PROPERTY_NAME);
+    if (configured.isEmpty()) {
+      return new java.util.SplittableRandom().nextLong();
+    }
+    try {
+      return Long.parseLong(configured.get().trim());
+    } catch (NumberFormatException e) {
+      throw new ExtensionConfigurationException(
+          "configuration parameter "
+              + NetNamespace.SEED_PROPERTY_NAME
+              + " must be a whole number (a seed printed with a failed test), but was '"
+              + configured.get()
+              + "'",
+          e);
+    }
+  }
+
   private static NetworkResource start(Topology topology, String owner, ExtensionContext context)
       throws IOException {
     Requirements.check(context);
@@ -194,6 +214,7 @@ public final class NetNsExtension
       throw new ExtensionConfigurationException(bindRefused.get());
     }
     Diagnostics.Settings diagnostics = Diagnostics.settings(context);
+    long seed = seed(context);
     RunningTopology running;
     try {
       running = topology.start();
@@ -208,11 +229,6 @@ public final class NetNsExtension
     try {
       NamespaceBindings bindings =
           bind ? NamespaceBindings.bind(running.namespaces()) : NamespaceBindings.none();
-      long seed =
-          context
-              .getConfigurationParameter(NetNamespace.SEED_PROPERTY_NAME)
-              .map(v -> Long.parseLong(v.trim()))
-              .orElseGet(() -> new java.util.SplittableRandom().nextLong());
       DefaultNetwork network = new DefaultNetwork(running, Requirements.required(context), seed);
       return new NetworkResource(network, owner, policy, bindings, diagnostics.start(network));
     } catch (IOException | RuntimeException e) {
