@@ -215,14 +215,16 @@ public final class QuickReport {
         "TopologyBenchmark.pairFloor",
         "IprouteBaselineBenchmark.pair");
     row(
-        "Seed: one namespace + veth to the machine (Topology)",
+        "Seed: one namespace + veth to the machine (Topology; its end goes down, the kernel"
+            + " deletes it with the namespace)",
         "TopologyBenchmark.seed",
-        "TopologyBenchmark.seedFloor",
+        "TopologyBenchmark.seedFloorAsyncHostEnd",
         "IprouteBaselineBenchmark.seed");
     row(
-        "Seed floor leaving the machine's end to the kernel (RTM_DELADDR + down, no RTM_DELLINK)",
+        "Seed floor with a synchronous RTM_DELLINK of the machine's end (what the library did"
+            + " before)",
         null,
-        "TopologyBenchmark.seedFloorAsyncHostEnd",
+        "TopologyBenchmark.seedFloor",
         null);
     row(
         "Pair in a churn of 100, until the kernel has freed it, per pair",

@@ -33,15 +33,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *       address); then the descriptors and sockets closed.
  *   <li>{@link #seed}: the classic setup: one namespace, a veth to the machine's own namespace,
  *       10.250.1.2/24 inside and 10.250.1.1/24 on the machine's end, both up. The machine's end
- *       gets a fresh name in every operation and is deleted explicitly at teardown (synchronously,
- *       so it is gone when close returns).
+ *       gets a fresh name in every operation; at teardown it goes down (taking its routes off the
+ *       machine) and the kernel deletes it with the namespace, after close has returned.
  *   <li>{@link #seedFloor}: the same (on 10.250.2.0/24) with a netlink socket in the machine's
  *       namespace opened once, the machine's end found with {@code if_nametoindex}, and an explicit
  *       {@code RTM_DELLINK}.
- *   <li>{@link #seedFloorAsyncHostEnd}: the seed floor with another teardown: the machine's end
- *       loses its address ({@code RTM_DELADDR}, which takes its route with it) and goes down, and
- *       is then left for the kernel to delete with the namespace, after {@code close} has returned.
- *       Not what the library does; it shows what the synchronous {@code RTM_DELLINK} costs.
+ *   <li>{@link #seedFloorAsyncHostEnd}: the seed floor with the library's teardown: the machine's
+ *       end loses its address ({@code RTM_DELADDR}) and goes down, and is then left for the kernel
+ *       to delete with the namespace, after {@code close} has returned. The floor for {@link
+ *       #seed}; {@link #seedFloor} shows what the synchronous {@code RTM_DELLINK} costs.
  * </ul>
  */
 @State(Scope.Thread)

@@ -105,7 +105,10 @@ class PauseOnFailureTest {
       assertThat(child.awaitExit(30)).as("exit status after SIGTERM").isEqualTo(128 + 15);
       assertThat(read(stderr))
           .contains("netns: tore down the network of FailsAndPauses.fails() at exit");
-      assertThat(HostState.hostLinks()).doesNotContain(HOST_INTERFACE);
+      // The machine's end goes down at teardown and vanishes with its namespace moments later.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(HostState.hostLinks()).doesNotContain(HOST_INTERFACE));
       if (binding != null) {
         assertThat(Oracle.hostIp("netns", "list")).doesNotContain(binding);
       }
