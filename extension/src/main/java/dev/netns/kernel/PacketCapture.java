@@ -35,8 +35,6 @@ public final class PacketCapture implements AutoCloseable {
   /** As tcpdump's default: enough for a GSO super-frame handed to the socket whole. */
   public static final int SNAPLEN = 262_144;
 
-  private static final int ETH_P_ALL_NETWORK_ORDER =
-      Short.reverseBytes((short) LibC.ETH_P_ALL) & 0xffff;
   private static final int RECEIVE_BUFFER = 4 << 20;
 
   /** Frames read from one socket before the others get their turn. */
@@ -283,27 +281,14 @@ public final class PacketCapture implements AutoCloseable {
     }
 
     static Channel open(LibC libc, Target target, long maxBytes) throws IOException {
-      int index = Links.index(target.namespace(), target.link());
-      // Protocol 0 receives nothing until bind names the link and ETH_P_ALL, so that no frame of
-      // another link slips in between socket(2) and bind(2).
-      int fd = target.namespace().openSocket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
+      int fd = PacketSocket.openBound(target.namespace(), target.link());
       try {
-        // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen,
-        // addr
-        byte[] address =
-            ByteBuffer.allocate(20)
-                .order(ByteOrder.nativeOrder())
-                .putShort((short) LibC.AF_PACKET)
-                .putShort((short) ETH_P_ALL_NETWORK_ORDER)
-                .putInt(index)
-                .array();
         try {
           libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, RECEIVE_BUFFER);
         } catch (KernelException e) {
           // without CAP_NET_ADMIN over the namespace's owner: as much as net.core.rmem_max allows
           libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, RECEIVE_BUFFER);
         }
-        libc.bind(fd, address);
         // The first SIOCGSTAMP turns on kernel timestamps for this socket; no frame has a stamp
         // yet, hence ENOENT.
         try {

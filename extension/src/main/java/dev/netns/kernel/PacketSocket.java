@@ -37,19 +37,8 @@ public final class PacketSocket implements AutoCloseable {
   /** Opens a socket in {@code ns} bound to {@code link}; receive returns after at most 100 ms. */
   public static PacketSocket open(NetworkNamespace ns, String link) {
     LibC libc = LibC.instance();
-    int index = Links.index(ns, link);
-    int fd =
-        ns.openSocket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, ETH_P_ALL_NETWORK_ORDER);
+    int fd = openBound(ns, link);
     try {
-      // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen, addr
-      byte[] address =
-          ByteBuffer.allocate(20)
-              .order(ByteOrder.nativeOrder())
-              .putShort((short) LibC.AF_PACKET)
-              .putShort((short) ETH_P_ALL_NETWORK_ORDER)
-              .putInt(index)
-              .array();
-      libc.bind(fd, address);
       try {
         libc.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1);
       } catch (KernelException e) {
@@ -67,6 +56,31 @@ public final class PacketSocket implements AutoCloseable {
       libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, 4 << 20);
       libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4 << 20);
       return new PacketSocket(libc, fd, ns.name() + ":" + link);
+    } catch (RuntimeException e) {
+      libc.close(fd);
+      throw e;
+    }
+  }
+
+  /**
+   * A packet socket in {@code ns} receiving every frame of {@code link} and no other: opened for no
+   * protocol, so that nothing arrives before bind(2) names the link and ETH_P_ALL.
+   */
+  static int openBound(NetworkNamespace ns, String link) {
+    LibC libc = LibC.instance();
+    int index = Links.index(ns, link);
+    int fd = ns.openSocket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
+    try {
+      // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen, addr
+      libc.bind(
+          fd,
+          ByteBuffer.allocate(20)
+              .order(ByteOrder.nativeOrder())
+              .putShort((short) LibC.AF_PACKET)
+              .putShort((short) ETH_P_ALL_NETWORK_ORDER)
+              .putInt(index)
+              .array());
+      return fd;
     } catch (RuntimeException e) {
       libc.close(fd);
       throw e;

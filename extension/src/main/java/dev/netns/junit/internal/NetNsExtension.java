@@ -391,13 +391,45 @@ public final class NetNsExtension
     return network.namespace(name);
   }
 
-  // ---- failures: say which seeds the userspace impairments used, so the run can be replayed
+  // ---- failures: the seeds of userspace impairments (to replay the run) and a report of the
+  // network as the failure left it (see Diagnostics), for the test and its lifecycle methods
 
   @Override
   public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
       throws Throwable {
+    throw annotated(context, throwable);
+  }
+
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    throw annotated(context, t);
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    throw annotated(context, t);
+  }
+
+  @Override
+  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    throw annotated(context, t);
+  }
+
+  @Override
+  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
+    throw annotated(context, t);
+  }
+
+  private static Throwable annotated(ExtensionContext context, Throwable throwable) {
     NetworkResource resource = context.getStore(STORE).get(NETWORK, NetworkResource.class);
-    if (resource != null && !resource.network().seedsUsed().isEmpty()) {
+    if (resource == null) {
+      return throwable;
+    }
+    if (!resource.network().seedsUsed().isEmpty()) {
       throwable.addSuppressed(
           new ImpairmentSeeds(
               "netns: this test ran userspace impairments: "
@@ -406,45 +438,8 @@ public final class NetNsExtension
                   + NetNamespace.SEED_PROPERTY_NAME
                   + "=<seed>."));
     }
-    reportFailure(context, throwable);
-    throw throwable;
-  }
-
-  // ---- failures: a report of the network as the failure left it (see Diagnostics)
-
-  private static void reportFailure(ExtensionContext context, Throwable throwable) {
-    NetworkResource resource = context.getStore(STORE).get(NETWORK, NetworkResource.class);
-    if (resource != null) {
-      resource.diagnostics().failed(context, throwable);
-    }
-  }
-
-  @Override
-  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable t)
-      throws Throwable {
-    reportFailure(context, t);
-    throw t;
-  }
-
-  @Override
-  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable t)
-      throws Throwable {
-    reportFailure(context, t);
-    throw t;
-  }
-
-  @Override
-  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable t)
-      throws Throwable {
-    reportFailure(context, t);
-    throw t;
-  }
-
-  @Override
-  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable t)
-      throws Throwable {
-    reportFailure(context, t);
-    throw t;
+    resource.diagnostics().failed(context, throwable);
+    return throwable;
   }
 
   /** Carries the seeds of a failed test's impairments in its report. */
