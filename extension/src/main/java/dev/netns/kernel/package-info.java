@@ -1,0 +1,10 @@
+/**
+ * What Linux does, one small class per concept: network namespaces ({@link
+ * dev.netns.kernel.NetworkNamespace}), links, addresses, routes, neighbours, qdiscs, sysctls,
+ * offloads, packet sockets, inspection and capability probes, over syscalls and rtnetlink. Knows
+ * nothing of JUnit. The records it returns ({@link dev.netns.kernel.LinkInfo}, {@link
+ * dev.netns.kernel.AddressInfo}, {@link dev.netns.kernel.RouteInfo}, {@link
+ * dev.netns.kernel.NeighbourInfo}, {@link dev.netns.kernel.LinkStats}, {@link
+ * dev.netns.kernel.Cidr}) are what {@code NetNs} hands to tests.
+ */
+package dev.netns.kernel;
