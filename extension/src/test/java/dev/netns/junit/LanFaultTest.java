@@ -28,7 +28,10 @@ class LanFaultTest {
     NetNs a = network.namespace("a");
     InetAddress b = network.address("b");
     InetAddress bV6 = InetAddress.getByName("fd00:0:0:12::2");
-    assertThat(a).canReach(b).canReach(bV6);
+    // First contact across the router resolves neighbours on two hops; on a loaded machine that
+    // can take longer than one echo's second.
+    NetAssertions.awaitReachable(a, b, Duration.ofSeconds(5));
+    NetAssertions.awaitReachable(a, bV6, Duration.ofSeconds(5));
     try (Fault unplugged = network.disconnect("a", "left")) {
       assertThat(unplugged.description()).isEqualTo("a unplugged from LAN left");
       assertThat(a).hasInterfaceDown("left").within(Duration.ofMillis(300)).cannotReach(b);

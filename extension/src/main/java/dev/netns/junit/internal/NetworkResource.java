@@ -35,6 +35,7 @@ final class NetworkResource implements AutoCloseable {
     this.leakPolicy = leakPolicy;
     this.bindings = bindings;
     this.diagnostics = diagnostics;
+    HostNames.register(network);
   }
 
   /** The failure report, packet capture and pause of this network. */
@@ -48,6 +49,7 @@ final class NetworkResource implements AutoCloseable {
 
   @Override
   public void close() {
+    HostNames.unregister(network);
     List<Throwable> failures = new ArrayList<>();
     diagnostics.beforeTeardown();
     boolean pause = diagnostics.pauseRequested();
