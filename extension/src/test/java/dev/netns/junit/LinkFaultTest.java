@@ -22,6 +22,36 @@ class LinkFaultTest {
   private static final Duration SHORT = Duration.ofMillis(300);
 
   @Test
+  void partitionOnAPointToPointLinkStopsTcpAndUdpBothWaysAndHeals(Network network)
+      throws Exception {
+    NetNs a = network.namespace("a");
+    NetNs b = network.namespace("b");
+    InetAddress aAddress = network.address("a");
+    InetAddress bAddress = network.address("b");
+    try (ServerSocket server = b.serverSocketFactory().createServerSocket(7300, 5, bAddress);
+        Socket client = a.socketFactory().createSocket(bAddress, 7300);
+        Socket accepted = server.accept()) {
+      client.getOutputStream().write(1);
+      assertThat(accepted.getInputStream().read()).isEqualTo(1);
+      accepted.setSoTimeout(300);
+      try (Fault split = network.partition(java.util.Set.of("a"), java.util.Set.of("b"))) {
+        PartitionTest.assertUdp(a, b, bAddress, false);
+        PartitionTest.assertUdp(b, a, aAddress, false);
+        assertThat(a).within(SHORT).cannotConnect(bAddress, 7300);
+        client.getOutputStream().write(2); // held back by TCP until the partition heals
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> accepted.getInputStream().read())
+            .isInstanceOf(java.net.SocketTimeoutException.class);
+      }
+      accepted.setSoTimeout(15_000);
+      assertThat(accepted.getInputStream().read())
+          .as("the established stream carries on")
+          .isEqualTo(2);
+      PartitionTest.assertUdp(a, b, bAddress, true);
+      PartitionTest.assertUdp(b, a, aAddress, true);
+    }
+  }
+
+  @Test
   void oneWayCutSilencesOnlyOneDirection(Network network) throws Exception {
     NetNs a = network.namespace("a");
     NetNs b = network.namespace("b");
