@@ -38,7 +38,7 @@ public final class FaultInjector {
   private final Map<NetworkNamespace, Boolean> voids = new HashMap<>();
   private final Map<String, Integer> dropRoutes = new HashMap<>();
   private final List<ActiveFault> active = new ArrayList<>();
-  private final Map<VethPair, WireForwarder> forwarders = new HashMap<>();
+  private final Map<Object, WireForwarder> forwarders = new HashMap<>();
 
   FaultInjector(RunningTopology network) {
     this.network = network;
@@ -276,49 +276,150 @@ public final class FaultInjector {
       throw new IllegalArgumentException("impair: '" + from + "' is no end of " + link.origin());
     }
     NetworkNamespace wire = network.wire(link);
-    WireForwarder forwarder = forwarders.get(link);
-    if (forwarder == null) {
-      NetworkNamespace a = network.namespace(link.a());
-      NetworkNamespace b = network.namespace(link.b());
-      // Whole frames only on the wire: see Ethtool.
-      Ethtool.wholeFramesOnly(a, link.aInterface());
-      Ethtool.wholeFramesOnly(b, link.bInterface());
-      Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_A);
-      Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_B);
-      wire.netlink().executeAll(network.leaveWire(wire));
-      PacketSocket sideA = PacketSocket.open(wire, RunningTopology.WIRE_A);
-      PacketSocket sideB;
-      try {
-        sideB = PacketSocket.open(wire, RunningTopology.WIRE_B);
-      } catch (RuntimeException e) {
-        sideA.close();
-        wire.netlink().executeAll(network.joinWire(wire));
-        throw e;
+    return splice(
+        link,
+        from + " on " + link.origin(),
+        fromA,
+        impairment,
+        "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from),
+        () -> {
+          // Whole frames only on the wire: see Ethtool.
+          Ethtool.wholeFramesOnly(network.namespace(link.a()), link.aInterface());
+          Ethtool.wholeFramesOnly(network.namespace(link.b()), link.bInterface());
+          Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_A);
+          Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_B);
+          wire.netlink().executeAll(network.leaveWire(wire));
+          return openForwarder(
+              wire,
+              RunningTopology.WIRE_A,
+              RunningTopology.WIRE_B,
+              link.a() + "-" + link.b(),
+              () -> wire.netlink().executeAll(network.joinWire(wire)));
+        },
+        () -> wire.netlink().executeAll(network.joinWire(wire)));
+  }
+
+  /**
+   * The userspace path on a host's LAN port: in the LAN's switch namespace, the host's port leaves
+   * the bridge and a forwarder stands between it and a new veth pair whose other end takes its
+   * place in the bridge. Frames leaving {@code host} are impaired.
+   */
+  public synchronized ActiveFault userspaceOnLanPort(
+      String host, String lan, FrameImpairment impairment) {
+    requireHost("impair", host);
+    Lan declared = lan(lan);
+    LanPort port = declared.port(host);
+    NetworkNamespace sw = network.lanSwitch(lan);
+    int position = declared.ports().indexOf(port);
+    String inner = "fi" + position;
+    String outer = "fo" + position;
+    String key = "lan " + lan + " port " + host;
+    return splice(
+        key,
+        host + "'s port on LAN " + lan,
+        true,
+        impairment,
+        "userspace " + impairment + " leaving " + host + " on LAN " + lan,
+        () -> {
+          // Frames reach the forwarder from every host of the LAN: all must send whole frames.
+          for (LanPort other : declared.ports()) {
+            Ethtool.wholeFramesOnly(network.namespace(other.host()), other.interfaceName());
+          }
+          Links.createVeth(sw, inner, sw, outer);
+          try {
+            Links.setUp(sw, inner, true);
+            Links.setUp(sw, outer, true);
+            for (String name : new String[] {port.switchPort(), inner, outer}) {
+              Ethtool.wholeFramesOnly(sw, name);
+            }
+            Links.setMaster(sw, outer, "br0");
+            sw.netlink()
+                .execute(
+                    LinkRequests.setMaster(Links.index(sw, port.switchPort()), 0)
+                        .describedAs(
+                            "RTM_NEWLINK " + sw.name() + ":" + port.switchPort() + " nomaster"));
+            return openForwarder(
+                sw, port.switchPort(), inner, host + "@" + lan, () -> rejoinPort(sw, port, inner));
+          } catch (RuntimeException e) {
+            rejoinPort(sw, port, inner);
+            throw e;
+          }
+        },
+        () -> rejoinPort(sw, port, inner));
+  }
+
+  private static void rejoinPort(NetworkNamespace sw, LanPort port, String inner) {
+    Links.setMaster(sw, port.switchPort(), "br0");
+    if (Links.find(sw, inner).isPresent()) {
+      Links.delete(sw, inner); // and its peer in the bridge with it
+    }
+  }
+
+  private Lan lan(String name) {
+    return network.topology().lans().stream()
+        .filter(l -> l.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("impair: no LAN '" + name + "'"));
+  }
+
+  /** Opens a forwarder between two links of {@code ns}; on failure undoes with {@code undo}. */
+  private static WireForwarder openForwarder(
+      NetworkNamespace ns, String sideA, String sideB, String name, Runnable undo) {
+    PacketSocket a = null;
+    try {
+      a = PacketSocket.open(ns, sideA);
+      PacketSocket b = PacketSocket.open(ns, sideB);
+      return new WireForwarder(a, b, name);
+    } catch (RuntimeException e) {
+      if (a != null) {
+        a.close();
       }
-      forwarder = new WireForwarder(sideA, sideB, link.a() + "-" + link.b());
-      forwarders.put(link, forwarder);
+      try {
+        undo.run();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Puts one direction of a spliced path under a userspace impairment: the forwarder for {@code
+   * key} is opened on first use and closed (and the path restored) when no direction is impaired
+   * any more.
+   */
+  private ActiveFault splice(
+      Object key,
+      String where,
+      boolean fromA,
+      FrameImpairment impairment,
+      String description,
+      java.util.function.Supplier<WireForwarder> open,
+      Runnable restore) {
+    WireForwarder forwarder = forwarders.get(key);
+    if (forwarder == null) {
+      forwarder = open.get();
+      forwarders.put(key, forwarder);
     }
     WireForwarder active = forwarder;
     if (active.isImpaired(fromA)) {
       throw new IllegalStateException(
           "impair: traffic leaving "
-              + from
-              + " on "
-              + link.origin()
+              + where
               + " is already impaired ("
               + active.describe(fromA)
               + "); heal that fault first, or put everything in one Impairment");
     }
     active.impair(fromA, impairment);
     return register(
-        "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from),
+        description,
         () -> {
           synchronized (this) {
             active.impair(fromA, null);
             if (active.isIdle()) {
-              forwarders.remove(link);
+              forwarders.remove(key);
               active.close();
-              wire.netlink().executeAll(network.joinWire(wire));
+              restore.run();
             }
           }
         });

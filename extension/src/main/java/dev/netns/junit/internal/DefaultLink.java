@@ -46,6 +46,7 @@ final class DefaultLink implements Link {
         Impairments.apply(
             running.faults(),
             pair,
+            null,
             from,
             pair.interfaceIn(from),
             impairment,

@@ -158,6 +158,7 @@ final class DefaultNetwork implements Network {
         Impairments.apply(
             running.faults(),
             null,
+            lan,
             host,
             link,
             impairment,

@@ -20,12 +20,13 @@ final class Impairments {
   private Impairments() {}
 
   /**
-   * Applies {@code impairment} to traffic leaving {@code host} through {@code interfaceName};
-   * {@code link} is the veth pair it belongs to (null for a LAN port).
+   * Applies {@code impairment} to traffic leaving {@code host} through {@code interfaceName}, which
+   * belongs to the veth pair {@code link} or to the LAN {@code lan} (the other one null).
    */
   static ActiveFault apply(
       FaultInjector faults,
       VethPair link,
+      String lan,
       String host,
       String interfaceName,
       Impairment impairment,
@@ -45,7 +46,7 @@ final class Impairments {
         path = Impairment.Path.USERSPACE;
       } else if (impairment.isRateOnly() || Capabilities.hasQdisc("netem")) {
         path = Impairment.Path.KERNEL;
-      } else if (link != null && link.impairable()) {
+      } else if ((link != null && link.impairable()) || lan != null) {
         path = Impairment.Path.USERSPACE;
       } else {
         // No netem and no impairable link: the kernel path says so, and skips.
@@ -53,14 +54,6 @@ final class Impairments {
       }
     }
     if (path == Impairment.Path.USERSPACE) {
-      if (link == null) {
-        throw new IllegalArgumentException(
-            "impair: '"
-                + impairment
-                + "' needs the userspace path (a seed, loss bursts, normal jitter, or no netem"
-                + " here), which works on impairable veth links but not yet on LAN ports; impair"
-                + " a LAN port with the kernel path and without those options");
-      }
       long seed = impairment.seedValue().orElse(defaultSeed);
       FrameImpairment frames =
           new FrameImpairment(
@@ -75,7 +68,10 @@ final class Impairments {
               impairment.corruptPercent(),
               impairment.bitsPerSecond(),
               seed);
-      ActiveFault fault = faults.userspace(link, host, frames);
+      ActiveFault fault =
+          lan != null
+              ? faults.userspaceOnLanPort(host, lan, frames)
+              : faults.userspace(link, host, frames);
       seedLog.accept(fault.description());
       return fault;
     }
