@@ -28,6 +28,13 @@ import java.util.Map;
 public final class NetlinkSocket implements AutoCloseable {
   private static final int RECEIVE_BUFFER = 1 << 16;
   private static final int BATCH_BYTES = 1 << 15;
+
+  /**
+   * Requests per datagram: each answer takes about a kilobyte of the socket's receive buffer
+   * (212,992 bytes by default) until it is read, and answers past it are lost (ENOBUFS).
+   */
+  private static final int BATCH_REQUESTS = 64;
+
   private static final int RECEIVE_TIMEOUT_SECONDS = 30;
   private static final int DUMP_ATTEMPTS = 5;
 
@@ -101,7 +108,9 @@ public final class NetlinkSocket implements AutoCloseable {
         int seq = nextSeq++;
         request.writeTo(writer, seq);
         pending.put(seq, request);
-      } while (index < requests.size() && writer.size() < BATCH_BYTES);
+      } while (index < requests.size()
+          && writer.size() < BATCH_BYTES
+          && pending.size() < BATCH_REQUESTS);
       send(writer.toByteArray(), requests.get(index - 1));
       while (!pending.isEmpty()) {
         for (NetlinkMessage message : receive()) {
@@ -148,6 +157,11 @@ public final class NetlinkSocket implements AutoCloseable {
             interrupted = true;
           }
           if (message.type() == Netlink.NLMSG_DONE) {
+            // A dump that failed part-way says so in the int that NLMSG_DONE carries.
+            int status = message.payload().length >= 4 ? message.body().getInt() : 0;
+            if (status < 0) {
+              throw libc.failure(request.description() + " (dump ended early)", -status, null);
+            }
             done = true;
           } else if (message.type() == Netlink.NLMSG_ERROR) {
             NetlinkError error = NetlinkError.decode(message);

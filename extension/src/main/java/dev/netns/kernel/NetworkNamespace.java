@@ -229,13 +229,23 @@ public final class NetworkNamespace implements AutoCloseable {
    * used from any thread; the caller closes it.
    */
   public int openSocket(int domain, int type, int protocol) {
-    ensureOpen();
-    return NamespaceFactory.call(
-        () ->
-            NamespaceFactory.visit(
-                libc,
-                () -> libc.setns(fd, LibC.CLONE_NEWNET),
-                () -> libc.socket(domain, type, protocol)));
+    // Held until the socket exists: close() cannot free the descriptor number meanwhile, so the
+    // factory thread cannot step through a number that by then belongs to another namespace.
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return NamespaceFactory.call(
+          () ->
+              NamespaceFactory.visit(
+                  libc,
+                  () -> {
+                    libc.setns(fd, LibC.CLONE_NEWNET);
+                    verifyCurrentThread();
+                  },
+                  () -> libc.socket(domain, type, protocol)));
+    } finally {
+      lifecycle.readLock().unlock();
+    }
   }
 
   /** The name given at creation, used in messages and thread names. */

@@ -13,7 +13,7 @@ package dev.netns.topology;
 public final class ActiveFault implements AutoCloseable {
   private final String description;
   private final Runnable heal;
-  private boolean healed;
+  private volatile boolean healed;
 
   ActiveFault(String description, Runnable heal) {
     this.description = description;
@@ -26,7 +26,7 @@ public final class ActiveFault implements AutoCloseable {
   }
 
   /** True until healed. */
-  public synchronized boolean isActive() {
+  public boolean isActive() {
     return !healed;
   }
 

@@ -47,6 +47,17 @@ final class Routing {
       return null;
     }
     InetAddress gateway = via;
+    boolean machine =
+        attachments.stream()
+            .anyMatch(a -> Topology.HOST.equals(a.host()) && a.address().address().equals(gateway));
+    if (machine) {
+      problems.add(
+          d.origin()
+              + ": gateway "
+              + gateway.getHostAddress()
+              + " is the machine's own end of a link; the machine never routes test traffic");
+      return null;
+    }
     List<Cidr> attached =
         attachments.stream()
             .filter(a -> a.host().equals(d.in()))

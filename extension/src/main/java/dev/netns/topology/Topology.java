@@ -125,7 +125,31 @@ public final class Topology {
       if (!link.touchesHost()) {
         continue;
       }
-      for (Cidr address : link.addressesIn(HOST)) {
+      List<Cidr> ownInHost = link.addressesIn(HOST);
+      for (Cidr peer : link.addressesIn(link.peerOf(HOST))) {
+        boolean covered = ownInHost.stream().anyMatch(a -> a.network().contains(peer.address()));
+        boolean sameFamily = ownInHost.stream().anyMatch(a -> a.isIpv6() == peer.isIpv6());
+        if (covered || !sameFamily) {
+          continue;
+        }
+        // The machine will route the peer's subnet over this link: it must be new to it.
+        for (RouteInfo route : hostRoutes) {
+          if (!route.isDefault()
+              && route.destination() != null
+              && route.destination().overlaps(peer.network())) {
+            problems.add(
+                link.origin()
+                    + ": the peer's subnet "
+                    + peer.network()
+                    + " would be routed over this link on the machine, but overlaps the machine's"
+                    + " route to "
+                    + route.destination()
+                    + (route.linkName() == null ? "" : " on " + route.linkName())
+                    + "; pick a subnet the machine does not use");
+          }
+        }
+      }
+      for (Cidr address : ownInHost) {
         for (RouteInfo route : hostRoutes) {
           if (route.isDefault() || route.destination() == null) {
             continue;

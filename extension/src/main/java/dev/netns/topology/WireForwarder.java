@@ -37,16 +37,17 @@ final class WireForwarder implements AutoCloseable {
 
   /** True while the direction from the a side (or b side) is impaired. */
   boolean isImpaired(boolean fromA) {
-    return (fromA ? aToB : bToA).spec != null;
+    return (fromA ? aToB : bToA).plan != null;
   }
 
   /** The impairment in force in one direction, for messages. */
   String describe(boolean fromA) {
-    return String.valueOf((fromA ? aToB : bToA).spec);
+    Plan plan = (fromA ? aToB : bToA).plan;
+    return plan == null ? "none" : plan.spec().toString();
   }
 
   boolean isIdle() {
-    return aToB.schedule == null && bToA.schedule == null;
+    return aToB.plan == null && bToA.plan == null;
   }
 
   /** Frames this direction forwarded, dropped and duplicated so far. */
@@ -100,8 +101,10 @@ final class WireForwarder implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicated = new AtomicLong();
-    private volatile FrameSchedule schedule;
-    private volatile FrameImpairment spec;
+
+    /** The impairment and its schedule, published together; null passes frames untouched. */
+    private volatile Plan plan;
+
     private volatile boolean running = true;
     private final Thread reader;
     private final Thread sender;
@@ -125,26 +128,32 @@ final class WireForwarder implements AutoCloseable {
     }
 
     synchronized void impair(FrameImpairment impairment) {
-      spec = impairment;
-      schedule = impairment == null ? null : new FrameSchedule(impairment, salt);
+      plan = impairment == null ? null : new Plan(impairment, new FrameSchedule(impairment, salt));
     }
 
     private void read() {
       byte[] buffer = new byte[65536];
       while (running) {
-        int length = in.receive(buffer);
+        int length;
+        try {
+          length = in.receive(buffer);
+        } catch (RuntimeException e) {
+          // For example ENETDOWN while a fault has the link down: nothing to read until it is up.
+          pause();
+          continue;
+        }
         if (length <= 0) {
           continue;
         }
         long now = System.nanoTime();
-        FrameSchedule current = schedule;
-        FrameImpairment impairment = spec;
+        Plan current = plan;
+        FrameImpairment impairment = current == null ? null : current.spec();
         byte[] frame = java.util.Arrays.copyOf(buffer, length);
         if (current == null || !impairable(frame, length)) {
           queue.add(new Held(frame, now, order++));
           continue;
         }
-        FrameSchedule.Fate fate = current.next(frame, length);
+        FrameSchedule.Fate fate = current.schedule().next(frame, length);
         if (fate.drop()) {
           dropped.incrementAndGet();
           continue;
@@ -184,6 +193,14 @@ final class WireForwarder implements AutoCloseable {
       }
     }
 
+    private static void pause() {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     void stop() {
       running = false;
       queue.clear();
@@ -205,6 +222,9 @@ final class WireForwarder implements AutoCloseable {
       return name;
     }
   }
+
+  /** An impairment with its schedule. */
+  private record Plan(FrameImpairment spec, FrameSchedule schedule) {}
 
   /** A frame waiting for its release time; ties keep arrival order. */
   private record Held(byte[] frame, long releaseNanos, long order) implements Delayed {

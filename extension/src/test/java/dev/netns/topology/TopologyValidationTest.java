@@ -146,4 +146,52 @@ class TopologyValidationTest {
         .isInstanceOf(TopologyException.class)
         .hasMessage("address pool 10.0.0.0/31 must be an IPv4 block of /30 or larger");
   }
+
+  @Test
+  void thePeersSubnetRoutedOnTheMachineMustBeNewToIt() {
+    Topology topology =
+        Topology.builder()
+            .host("blue")
+            .veth(
+                new VethDeclaration(
+                    "blue",
+                    "",
+                    List.of("192.168.1.200/25"),
+                    Topology.HOST,
+                    "njx0",
+                    List.of("10.250.0.1/30"),
+                    0,
+                    "link"))
+            .build();
+    dev.netns.kernel.RouteInfo lan =
+        new dev.netns.kernel.RouteInfo(
+            dev.netns.kernel.Cidr.parse("192.168.1.0/24"), null, "eth0", "unicast", 2, 253, 254);
+    assertThat(topology.conflictsWithHostRoutes(List.of(lan)))
+        .containsExactly(
+            "link: the peer's subnet 192.168.1.128/25 would be routed over this link on the machine,"
+                + " but overlaps the machine's route to 192.168.1.0/24 on eth0; pick a subnet the"
+                + " machine does not use");
+  }
+
+  @Test
+  void theMachineIsNeverAGateway() {
+    assertThat(
+            problems(
+                Topology.builder()
+                    .host("blue")
+                    .veth(
+                        new VethDeclaration(
+                            "blue",
+                            "",
+                            List.of("10.251.0.2/24"),
+                            Topology.HOST,
+                            "njx1",
+                            List.of("10.251.0.1/24"),
+                            0,
+                            "link"))
+                    .route("blue", "default", "10.251.0.1")))
+        .containsExactly(
+            "route(in = \"blue\", to = \"default\", via = \"10.251.0.1\"): gateway 10.251.0.1 is the"
+                + " machine's own end of a link; the machine never routes test traffic");
+  }
 }
