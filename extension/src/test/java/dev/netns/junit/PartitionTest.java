@@ -177,7 +177,9 @@ class PartitionTest {
       throws Exception {
     try (DatagramChannel receiver = to.openDatagramChannel(new InetSocketAddress(target, 0));
         DatagramChannel sender = from.openDatagramChannel(null)) {
-      receiver.socket().setSoTimeout((int) SHORT.toMillis());
+      // A datagram that must vanish is waited for briefly; one that must arrive may first need
+      // the neighbour resolved, which can take a while on a loaded machine.
+      receiver.socket().setSoTimeout(delivered ? 5_000 : (int) SHORT.toMillis());
       sender.send(ByteBuffer.wrap(new byte[] {5}), receiver.getLocalAddress());
       DatagramPacket packet = new DatagramPacket(new byte[4], 4);
       if (delivered) {
