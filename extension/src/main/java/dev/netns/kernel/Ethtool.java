@@ -27,30 +27,27 @@ public final class Ethtool {
 
   /** Turns one offload of {@code link} in {@code ns} on or off. */
   public static void set(NetworkNamespace ns, String link, int command, boolean on) {
-    LibC libc = LibC.instance();
-    int socket = ns.openSocket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
-    try {
-      // struct ethtool_value { __u32 cmd; __u32 data; }
-      byte[] value =
-          ByteBuffer.allocate(8)
-              .order(ByteOrder.nativeOrder())
-              .putInt(command)
-              .putInt(on ? 1 : 0)
-              .array();
-      libc.ifreqDataIoctl(socket, LibC.SIOCETHTOOL, link, value);
-    } finally {
-      libc.close(socket);
-    }
+    setAll(ns, link, new int[] {command}, on);
   }
 
   /** Checksum offload, segmentation offloads and receive coalescing off: whole frames only. */
   public static void wholeFramesOnly(NetworkNamespace ns, String link) {
+    setAll(ns, link, new int[] {ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SGRO, ETHTOOL_STXCSUM}, false);
+  }
+
+  /** Sets each of {@code commands} to {@code on}, through one socket opened in {@code ns}. */
+  private static void setAll(NetworkNamespace ns, String link, int[] commands, boolean on) {
     LibC libc = LibC.instance();
     int socket = ns.openSocket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
     try {
-      for (int command : new int[] {ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SGRO, ETHTOOL_STXCSUM}) {
+      for (int command : commands) {
+        // struct ethtool_value { __u32 cmd; __u32 data; }
         byte[] value =
-            ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(command).putInt(0).array();
+            ByteBuffer.allocate(8)
+                .order(ByteOrder.nativeOrder())
+                .putInt(command)
+                .putInt(on ? 1 : 0)
+                .array();
         libc.ifreqDataIoctl(socket, LibC.SIOCETHTOOL, link, value);
       }
     } finally {
