@@ -232,11 +232,7 @@ public final class FaultInjector {
   /** Takes a host's port on a LAN down (its interface and the switch's port). */
   public ActiveFault disconnect(String host, String lan) {
     requireHost("disconnect", host);
-    Lan declared =
-        network.topology().lans().stream()
-            .filter(l -> l.name().equals(lan))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("disconnect: no LAN '" + lan + "'"));
+    Lan declared = network.topology().lan(lan, "disconnect");
     LanPort port = declared.port(host);
     NetworkNamespace ns = network.namespace(host);
     NetworkNamespace sw = network.lanSwitch(lan);
@@ -356,10 +352,7 @@ public final class FaultInjector {
   }
 
   private Lan lan(String name) {
-    return network.topology().lans().stream()
-        .filter(l -> l.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("impair: no LAN '" + name + "'"));
+    return network.topology().lan(name, "impair");
   }
 
   /** Opens a forwarder between two links of {@code ns}; on failure undoes with {@code undo}. */

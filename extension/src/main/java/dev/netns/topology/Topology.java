@@ -86,6 +86,14 @@ public final class Topology {
     return lans;
   }
 
+  /** The LAN of that name; {@code call} names the caller in the error when there is none. */
+  public Lan lan(String name, String call) {
+    return lans.stream()
+        .filter(l -> l.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(call + ": no LAN '" + name + "'"));
+  }
+
   /** Every route to install: the declared ones and those worked out. */
   public List<StaticRoute> routes() {
     return routes;

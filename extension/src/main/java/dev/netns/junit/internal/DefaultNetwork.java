@@ -148,12 +148,7 @@ final class DefaultNetwork implements Network {
 
   @Override
   public Fault impair(String host, String lan, Impairment impairment) {
-    dev.netns.topology.Lan declared =
-        running.topology().lans().stream()
-            .filter(l -> l.name().equals(lan))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("impair: no LAN '" + lan + "'"));
-    String link = declared.port(host).interfaceName();
+    String link = running.topology().lan(lan, "impair").port(host).interfaceName();
     return new DefaultFault(
         Impairments.apply(
             running.faults(),
