@@ -21,8 +21,8 @@ public interface Link {
   /** The interface name of the end in {@code namespace}. */
   String interfaceIn(String namespace);
 
-  /** The addresses (with prefix) of the end in {@code namespace}. */
-  List<String> addressesIn(String namespace);
+  /** The addresses (with prefix) of the end in {@code namespace}, as declared or assigned. */
+  List<CidrAddress> addressesIn(String namespace);
 
   /** Takes both ends down: the wire is cut, both ways. Prefer {@link #disconnect()}. */
   void down();

@@ -1,8 +1,5 @@
 package dev.netns.junit;
 
-import dev.netns.kernel.AddressInfo;
-import dev.netns.kernel.LinkInfo;
-import dev.netns.kernel.RouteInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -78,14 +75,20 @@ public interface NetNs {
   /** A UDP channel opened in this namespace and bound to {@code local} (null: any). */
   DatagramChannel openDatagramChannel(InetSocketAddress local) throws IOException;
 
-  /** The namespace's links, read through netlink. */
-  List<LinkInfo> interfaces();
+  /**
+   * The namespace's interfaces, loopback included, as the kernel reports them now (read through
+   * netlink, not {@code java.net.NetworkInterface}, which mixes in the machine's IPv6 addresses).
+   */
+  List<NetInterface> interfaces();
 
-  /** The namespace's addresses, both families. */
-  List<AddressInfo> addresses();
+  /** The addresses on the namespace's interfaces, both families, as the kernel reports them now. */
+  List<AssignedAddress> addresses();
 
-  /** The namespace's routes (main table). */
-  List<RouteInfo> routes();
+  /** The routes of the namespace's main table, IPv4 then IPv6, as the kernel reports them now. */
+  List<RouteEntry> routes();
+
+  /** The namespace's neighbour table (ARP and IPv6 neighbour discovery), both families. */
+  List<NeighbourEntry> neighbours();
 
   /** Reads a per-namespace sysctl, such as {@code net.ipv4.ip_forward}. */
   String sysctl(String key);

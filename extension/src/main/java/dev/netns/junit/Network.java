@@ -1,6 +1,8 @@
 package dev.netns.junit;
 
+import java.net.InetAddress;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whole network of a test: its namespaces and links. Inject it as a parameter or field.
@@ -22,12 +24,16 @@ public interface Network {
 
   /**
    * The first IPv4 address of a host (its first address of any family if it has no IPv4 one), as
-   * declared or assigned: what the host's name stands for in a test.
+   * declared or assigned: what the host's name stands for in a test, ready to pass to a socket. The
+   * same as {@code addresses(host).get(0).address()} when the host's first address is IPv4.
    */
-  java.net.InetAddress address(String host);
+  InetAddress address(String host);
 
-  /** Every address of a host, with prefix, links first then LANs, in declaration order. */
-  List<String> addresses(String host);
+  /**
+   * Every address of a host, with prefix, links first then LANs, in declaration order: {@code
+   * [10.0.0.3/24, fd00:0:0:1::3/64]}.
+   */
+  List<CidrAddress> addresses(String host);
 
   /** Every declared link. */
   List<Link> links();
@@ -39,13 +45,13 @@ public interface Network {
    * Splits the hosts into two sides that cannot reach each other, silently: packets vanish and
    * connections time out, as in a real partition. Hosts on neither side keep reaching everyone.
    */
-  Fault partition(java.util.Set<String> side, java.util.Set<String> otherSide);
+  Fault partition(Set<String> side, Set<String> otherSide);
 
   /** Splits the hosts into any number of groups that cannot reach each other, silently. */
-  Fault partition(List<java.util.Set<String>> groups);
+  Fault partition(List<Set<String>> groups);
 
   /** As {@link #partition(List)}, but senders fail fast: EHOSTUNREACH, "No route to host". */
-  Fault partitionRejecting(List<java.util.Set<String>> groups);
+  Fault partitionRejecting(List<Set<String>> groups);
 
   /**
    * Packets from {@code from} to {@code to} vanish; packets from {@code to} to {@code from} flow.

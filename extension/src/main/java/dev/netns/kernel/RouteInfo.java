@@ -5,7 +5,7 @@ import java.net.InetAddress;
 /**
  * A route of the main table, as {@code ip route} shows it.
  *
- * @param destination the destination prefix, null for a default route
+ * @param destination the destination prefix: {@code 0.0.0.0/0} or {@code ::/0} for a default route
  * @param gateway the gateway, or null
  * @param linkName the output link's name, or null
  * @param type the route type name ({@code unicast}, {@code unreachable}, {@code blackhole}...)
@@ -24,6 +24,6 @@ public record RouteInfo(
 
   /** True for a default route (0.0.0.0/0 or ::/0). */
   public boolean isDefault() {
-    return destination == null || destination.prefixLength() == 0;
+    return destination.prefixLength() == 0;
   }
 }

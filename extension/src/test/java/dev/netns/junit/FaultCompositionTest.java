@@ -21,18 +21,18 @@ class FaultCompositionTest {
   @Test
   void secondImpairmentOfOneDirectionIsRefusedNamingTheFirst(Network network) {
     Link ab = network.link("a", "b");
-    try (Fault loss = ab.impair("a", Impairment.none().loss(100).seed(1))) {
+    try (Fault loss = ab.impair("a", Impairment.none().withLoss(100).withSeed(1))) {
       assertThatThrownBy(
-              () -> ab.impair("a", Impairment.none().delay(Duration.ofMillis(5)).seed(2)))
+              () -> ab.impair("a", Impairment.none().withDelay(Duration.ofMillis(5)).withSeed(2)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("impair: traffic leaving a on @VethLink(a = \"a\", b = \"b\")")
           .hasMessageContaining("is already impaired (loss 100.0 %, seed 1)");
       // The other direction is free.
-      ab.impair("b", Impairment.none().delay(Duration.ofMillis(1)).seed(3)).close();
+      ab.impair("b", Impairment.none().withDelay(Duration.ofMillis(1)).withSeed(3)).close();
     }
     Link ac = network.link("a", "c");
-    try (Fault slow = ac.impair("a", Impairment.rate(8_000_000))) {
-      assertThatThrownBy(() -> ac.impair("a", Impairment.rate(1_000_000)))
+    try (Fault slow = ac.impair("a", Impairment.none().withRate(8_000_000))) {
+      assertThatThrownBy(() -> ac.impair("a", Impairment.none().withRate(1_000_000)))
           .hasMessageStartingWith("impair: traffic leaving a:c is already impaired by the kernel");
     }
   }

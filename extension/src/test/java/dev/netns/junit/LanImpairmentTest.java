@@ -28,7 +28,8 @@ class LanImpairmentTest {
     InetAddress a3 = network.address("n3");
     long before = UserspaceImpairmentTest.medianRoundTripMicros(n1, n2, a2);
     try (Fault slow =
-        network.impair("n1", "lan", Impairment.none().delay(Duration.ofMillis(50)).seed(5))) {
+        network.impair(
+            "n1", "lan", Impairment.none().withDelay(Duration.ofMillis(50)).withSeed(5))) {
       assertThat(slow.description())
           .isEqualTo("userspace delay 50 ms, seed 5 leaving n1 on LAN lan");
       long during = UserspaceImpairmentTest.medianRoundTripMicros(n1, n2, a2);
@@ -48,7 +49,7 @@ class LanImpairmentTest {
     InetAddress a3 = network.address("n3");
     NetAssertions.awaitReachable(n1, a3, Duration.ofSeconds(5));
     NetAssertions.awaitReachable(n2, a3, Duration.ofSeconds(5));
-    try (Fault lost = network.impair("n1", "lan", Impairment.none().loss(100).seed(1))) {
+    try (Fault lost = network.impair("n1", "lan", Impairment.none().withLoss(100).withSeed(1))) {
       assertThat(n1).within(Duration.ofMillis(300)).cannotReach(a3);
       assertThat(n2).within(Duration.ofMillis(300)).cannotReach(a1);
       assertThat(n2).canReach(a3);

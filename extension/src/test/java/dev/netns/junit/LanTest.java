@@ -28,7 +28,9 @@ class LanTest {
   @Test
   void addressesAreAssignedInDeclarationOrder(Network network, @Ns("n3") NetNs n3) {
     assertThat(network.address("n1").getHostAddress()).isEqualTo("10.0.0.1");
-    assertThat(network.addresses("n3")).containsExactly("10.0.0.3/24", "fd00:0:0:1::3/64");
+    assertThat(network.addresses("n3"))
+        .containsExactly(CidrAddress.parse("10.0.0.3/24"), CidrAddress.parse("fd00:0:0:1::3/64"));
+    assertThat(network.addresses("n3").get(1)).hasToString("fd00:0:0:1::3/64");
     assertThat(Oracle.ip(n3, "-o", "addr", "show", "dev", "lan"))
         .contains("inet 10.0.0.3/24")
         .contains("inet6 fd00:0:0:1::3/64");
@@ -41,9 +43,8 @@ class LanTest {
         if (from.equals(to)) {
           continue;
         }
-        for (String address : network.addresses(to)) {
-          InetAddress target = InetAddress.getByName(address.substring(0, address.indexOf('/')));
-          exchange(network.namespace(from), network.namespace(to), target);
+        for (CidrAddress address : network.addresses(to)) {
+          exchange(network.namespace(from), network.namespace(to), address.address());
         }
         // By name: what the host's name stands for in a test.
         exchange(network.namespace(from), network.namespace(to), network.address(to));

@@ -103,7 +103,7 @@ class LinkFaultTest {
     NetNs a = network.namespace("a");
     NetNs b = network.namespace("b");
     long limited;
-    try (Fault slow = network.link("a", "b").impair("a", Impairment.rate(8_000_000))) {
+    try (Fault slow = network.link("a", "b").impair("a", Impairment.none().withRate(8_000_000))) {
       assertThat(slow.description()).isEqualTo("rate 8000000 bit/s leaving a:b");
       limited = transferBitsPerSecond(a, b, network.address("b"), 1_000_000);
     }

@@ -31,8 +31,8 @@ class NetemTest {
       InetAddress b = network.address("b");
       ROUND_TRIPS.add(roundTripMillis(a, b));
       Link link = network.link("a", "b");
-      try (Fault slow = link.impair("a", Impairment.none().delay(Duration.ofMillis(50)));
-          Fault slowBack = link.impair("b", Impairment.none().delay(Duration.ofMillis(50)))) {
+      try (Fault slow = link.impair("a", Impairment.none().withDelay(Duration.ofMillis(50)));
+          Fault slowBack = link.impair("b", Impairment.none().withDelay(Duration.ofMillis(50)))) {
         ROUND_TRIPS.add(roundTripMillis(a, b));
       }
     }
@@ -65,7 +65,7 @@ class NetemTest {
           .hasMessage(
               "skipped: impairment 'delay 50 ms' needs the kernel's netem qdisc, which this kernel"
                   + " does not have (module sch_netem). A bandwidth limit alone works everywhere"
-                  + " (Impairment.rate), and the userspace path works on impairable links"
+                  + " (Impairment.withRate), and the userspace path works on impairable links"
                   + " (@VethLink(impairable = true)).");
     }
   }

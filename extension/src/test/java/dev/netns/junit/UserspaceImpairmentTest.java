@@ -40,7 +40,7 @@ class UserspaceImpairmentTest {
     long before = medianRoundTripMicros(a, network.namespace("b"), b);
     Link link = network.link("a", "b");
     Impairment fifty =
-        Impairment.none().delay(Duration.ofMillis(50)).path(Impairment.Path.USERSPACE);
+        Impairment.none().withDelay(Duration.ofMillis(50)).withPath(Impairment.Path.USERSPACE);
     try (Fault there = link.impair("a", fifty);
         Fault back = link.impair("b", fifty)) {
       assertThat(there.description()).startsWith("userspace delay 50 ms, seed ");
@@ -52,7 +52,7 @@ class UserspaceImpairmentTest {
   @Test
   void twentyPercentLossDropsAboutAFifthAndTheSameSeedDropsTheSameDatagrams(Network network)
       throws Exception {
-    Impairment loss = Impairment.none().loss(20).seed(42);
+    Impairment loss = Impairment.none().withLoss(20).withSeed(42);
     BitSet first = deliveredOf2000(network, loss);
     int lost = 2000 - first.cardinality();
     assertThat(lost).as("datagrams lost of 2000").isBetween(330, 470);
@@ -60,7 +60,7 @@ class UserspaceImpairmentTest {
     BitSet again = deliveredOf2000(network, loss);
     assertThat(again).as("the same seed drops the same datagrams").isEqualTo(first);
 
-    BitSet other = deliveredOf2000(network, Impairment.none().loss(20).seed(43));
+    BitSet other = deliveredOf2000(network, Impairment.none().withLoss(20).withSeed(43));
     assertThat(other).as("another seed drops others").isNotEqualTo(first);
   }
 
@@ -69,7 +69,11 @@ class UserspaceImpairmentTest {
     List<Integer> received =
         receivedSequence(
             network,
-            Impairment.none().delay(Duration.ofMillis(5)).duplicate(10).reorder(20).seed(7),
+            Impairment.none()
+                .withDelay(Duration.ofMillis(5))
+                .withDuplicate(10)
+                .withReorder(20)
+                .withSeed(7),
             500);
     long duplicates = received.size() - received.stream().distinct().count();
     assertThat(duplicates).as("duplicates of 500").isBetween(25L, 80L);
@@ -95,13 +99,16 @@ class UserspaceImpairmentTest {
     new Random(1).nextBytes(payload);
     Link link = network.link("a", "b");
     try (Fault lossy =
-            link.impair("a", Impairment.none().delay(Duration.ofMillis(10)).loss(2).seed(3));
-        Fault back = link.impair("b", Impairment.none().delay(Duration.ofMillis(10)).seed(4))) {
+            link.impair(
+                "a", Impairment.none().withDelay(Duration.ofMillis(10)).withLoss(2).withSeed(3));
+        Fault back =
+            link.impair("b", Impairment.none().withDelay(Duration.ofMillis(10)).withSeed(4))) {
       assertThat(transfer(a, b, bAddress, payload)).isEqualTo(digest(payload));
     }
     long start = System.nanoTime();
     try (Fault capped =
-        link.impair("a", Impairment.rate(8_000_000).path(Impairment.Path.USERSPACE))) {
+        link.impair(
+            "a", Impairment.none().withRate(8_000_000).withPath(Impairment.Path.USERSPACE))) {
       assertThat(transfer(a, b, bAddress, Arrays.copyOf(payload, 500_000)))
           .isEqualTo(digest(Arrays.copyOf(payload, 500_000)));
     }

@@ -4,6 +4,7 @@ import static dev.netns.junit.NetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netns.junit.AddressFamily;
 import dev.netns.junit.InNamespace;
 import dev.netns.junit.NetNamespace;
 import dev.netns.junit.NetNs;
@@ -94,7 +95,7 @@ class SeedScenarioTest {
     // The machine's way out is left alone: no default route goes over the cable.
     assertThat(machine.routes())
         .filteredOn(r -> r.isDefault())
-        .noneSatisfy(r -> assertThat(r.linkName()).isEqualTo(hostEnd));
+        .noneSatisfy(r -> assertThat(r.interfaceName()).contains(hostEnd));
   }
 
   @Test
@@ -163,16 +164,18 @@ class SeedScenarioTest {
 
   private static List<String> ipv4Addresses(NetNs ns) {
     return ns.addresses().stream()
-        .filter(a -> !a.address().isIpv6())
-        .map(a -> a.linkName() + " " + a.address())
+        .filter(a -> a.family() == AddressFamily.IPV4)
+        .map(a -> a.interfaceName() + " " + a.address())
         .collect(Collectors.toList());
   }
 
   private static List<String> ipv4Routes(NetNs ns) {
     return ns.routes().stream()
-        // A default route may carry no destination, hence no family: keep it, as "default".
-        .filter(r -> r.destination() == null || !r.destination().isIpv6())
-        .map(r -> (r.isDefault() ? "default" : r.destination()) + " dev " + r.linkName())
+        .filter(r -> r.family() == AddressFamily.IPV4)
+        .map(
+            r ->
+                (r.isDefault() ? "default" : r.destination())
+                    + r.interfaceName().map(name -> " dev " + name).orElse(""))
         .collect(Collectors.toList());
   }
 

@@ -1,9 +1,9 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.CidrAddress;
 import dev.netns.junit.Fault;
 import dev.netns.junit.Impairment;
 import dev.netns.junit.Link;
-import dev.netns.kernel.Cidr;
 import dev.netns.kernel.Links;
 import dev.netns.topology.RunningTopology;
 import dev.netns.topology.VethPair;
@@ -71,8 +71,8 @@ final class DefaultLink implements Link {
   }
 
   @Override
-  public List<String> addressesIn(String namespace) {
-    return pair.addressesIn(namespace).stream().map(Cidr::toString).toList();
+  public List<CidrAddress> addressesIn(String namespace) {
+    return pair.addressesIn(namespace).stream().map(NamespaceInspection::cidrAddress).toList();
   }
 
   @Override

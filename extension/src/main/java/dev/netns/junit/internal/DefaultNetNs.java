@@ -1,11 +1,11 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.AssignedAddress;
+import dev.netns.junit.NeighbourEntry;
+import dev.netns.junit.NetInterface;
 import dev.netns.junit.NetNs;
-import dev.netns.kernel.AddressInfo;
-import dev.netns.kernel.Inspection;
-import dev.netns.kernel.LinkInfo;
+import dev.netns.junit.RouteEntry;
 import dev.netns.kernel.NetworkNamespace;
-import dev.netns.kernel.RouteInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -178,18 +178,23 @@ final class DefaultNetNs implements NetNs {
   }
 
   @Override
-  public List<LinkInfo> interfaces() {
-    return Inspection.links(namespace);
+  public List<NetInterface> interfaces() {
+    return NamespaceInspection.interfaces(namespace);
   }
 
   @Override
-  public List<AddressInfo> addresses() {
-    return Inspection.addresses(namespace);
+  public List<AssignedAddress> addresses() {
+    return NamespaceInspection.addresses(namespace);
   }
 
   @Override
-  public List<RouteInfo> routes() {
-    return Inspection.routes(namespace);
+  public List<RouteEntry> routes() {
+    return NamespaceInspection.routes(namespace);
+  }
+
+  @Override
+  public List<NeighbourEntry> neighbours() {
+    return NamespaceInspection.neighbours(namespace);
   }
 
   @Override

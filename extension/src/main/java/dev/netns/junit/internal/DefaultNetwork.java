@@ -1,5 +1,7 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.AddressFamily;
+import dev.netns.junit.CidrAddress;
 import dev.netns.junit.Fault;
 import dev.netns.junit.Impairment;
 import dev.netns.junit.Link;
@@ -8,6 +10,7 @@ import dev.netns.junit.Network;
 import dev.netns.topology.RunningTopology;
 import dev.netns.topology.Topology;
 import dev.netns.topology.VethPair;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,20 +94,20 @@ final class DefaultNetwork implements Network {
   }
 
   @Override
-  public java.net.InetAddress address(String host) {
-    List<dev.netns.kernel.Cidr> all = running.topology().addressesOf(requireHost(host));
+  public InetAddress address(String host) {
+    List<CidrAddress> all = addresses(host);
     return all.stream()
-        .filter(c -> !c.isIpv6())
+        .filter(c -> c.family() == AddressFamily.IPV4)
         .findFirst()
         .or(() -> all.stream().findFirst())
-        .map(dev.netns.kernel.Cidr::address)
+        .map(CidrAddress::address)
         .orElseThrow(() -> new IllegalArgumentException("namespace '" + host + "' has no address"));
   }
 
   @Override
-  public List<String> addresses(String host) {
+  public List<CidrAddress> addresses(String host) {
     return running.topology().addressesOf(requireHost(host)).stream()
-        .map(dev.netns.kernel.Cidr::toString)
+        .map(NamespaceInspection::cidrAddress)
         .toList();
   }
 

@@ -33,13 +33,10 @@ final class Impairments {
       boolean required,
       long defaultSeed,
       Consumer<String> seedLog) {
-    if (impairment.isRateOnly() && impairment.bitsPerSecond() == 0) {
+    if (impairment.isRateOnly() && impairment.rate() == 0) {
       throw new IllegalArgumentException("impair: Impairment.none() changes nothing");
     }
-    boolean userspaceOnly =
-        impairment.seedValue().isPresent()
-            || impairment.burstStartPercent() > 0
-            || impairment.isNormalJitter();
+    boolean userspaceOnly = impairment.needsUserspace();
     Impairment.Path path = impairment.path();
     if (path == Impairment.Path.AUTO) {
       if (userspaceOnly) {
@@ -54,19 +51,19 @@ final class Impairments {
       }
     }
     if (path == Impairment.Path.USERSPACE) {
-      long seed = impairment.seedValue().orElse(defaultSeed);
+      long seed = impairment.seed().orElse(defaultSeed);
       FrameImpairment frames =
           new FrameImpairment(
               impairment.delay().toNanos(),
               impairment.jitter().toNanos(),
-              impairment.isNormalJitter(),
-              impairment.lossPercent(),
-              impairment.burstStartPercent(),
-              impairment.burstEndPercent(),
-              impairment.duplicatePercent(),
-              impairment.reorderPercent(),
-              impairment.corruptPercent(),
-              impairment.bitsPerSecond(),
+              impairment.jitterDistribution() == Impairment.JitterDistribution.NORMAL,
+              impairment.loss(),
+              impairment.lossBursts().startPercent(),
+              impairment.lossBursts().endPercent(),
+              impairment.duplicate(),
+              impairment.reorder(),
+              impairment.corrupt(),
+              impairment.rate(),
               seed);
       ActiveFault fault =
           lan != null
@@ -83,14 +80,14 @@ final class Impairments {
               + " the userspace path offers; drop Impairment.Path.KERNEL");
     }
     if (impairment.isRateOnly()) {
-      return faults.limitRate(host, interfaceName, impairment.bitsPerSecond());
+      return faults.limitRate(host, interfaceName, impairment.rate());
     }
     if (!Capabilities.hasQdisc("netem")) {
       String reason =
           "impairment '"
               + impairment
               + "' needs the kernel's netem qdisc, which this kernel does not have (module"
-              + " sch_netem). A bandwidth limit alone works everywhere (Impairment.rate), and the"
+              + " sch_netem). A bandwidth limit alone works everywhere (Impairment.withRate), and the"
               + " userspace path works on impairable links (@VethLink(impairable = true)).";
       if (required) {
         throw new IllegalStateException(
@@ -106,10 +103,10 @@ final class Impairments {
         new Qdiscs.Netem(
             impairment.delay(),
             impairment.jitter(),
-            impairment.lossPercent(),
-            impairment.duplicatePercent(),
-            impairment.reorderPercent(),
-            impairment.corruptPercent(),
-            impairment.bitsPerSecond() / 8));
+            impairment.loss(),
+            impairment.duplicate(),
+            impairment.reorder(),
+            impairment.corrupt(),
+            impairment.rate() / 8));
   }
 }

@@ -434,7 +434,7 @@ public final class NetNsExtension
           new ImpairmentSeeds(
               "netns: this test ran userspace impairments: "
                   + String.join("; ", resource.network().seedsUsed())
-                  + ". Replay with Impairment.seed(...) or the configuration parameter "
+                  + ". Replay with Impairment.withSeed(...) or the configuration parameter "
                   + NetNamespace.SEED_PROPERTY_NAME
                   + "=<seed>."));
     }

@@ -152,7 +152,7 @@ final class NetworkReport {
     }
     faults.forEach(f -> line("  " + f.description()));
     if (!seeds.isEmpty()) {
-      line("userspace impairments (replay with netns.seed or Impairment.seed):");
+      line("userspace impairments (replay with netns.seed or Impairment.withSeed):");
       seeds.forEach(s -> line("  " + s));
     }
 

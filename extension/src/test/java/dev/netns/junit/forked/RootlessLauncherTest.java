@@ -2,13 +2,13 @@ package dev.netns.junit.forked;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.junit.NetInterface;
 import dev.netns.junit.NetNamespace;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Network;
 import dev.netns.junit.Ns;
 import dev.netns.junit.VethLink;
 import dev.netns.junit.forked.ForkedJvm.FixtureResult;
-import dev.netns.kernel.LinkInfo;
 import dev.netns.kernel.NamespaceInode;
 import dev.netns.kernel.UserNamespaces;
 import dev.netns.testing.Oracle;
@@ -82,7 +82,7 @@ class RootlessLauncherTest {
       }
       String hostEnd = network.link("blue", VethLink.HOST).interfaceIn(VethLink.HOST);
       assertThat(network.namespace(VethLink.HOST).interfaces())
-          .extracting(LinkInfo::name)
+          .extracting(NetInterface::name)
           .contains(hostEnd);
       System.out.println(ForkedFixtureMain.INFO + "\thostEnd\t" + hostEnd);
       System.out.println(

@@ -1,0 +1,156 @@
+package dev.netns.junit.internal;
+
+import dev.netns.junit.AddressScope;
+import dev.netns.junit.AssignedAddress;
+import dev.netns.junit.CidrAddress;
+import dev.netns.junit.InterfaceStats;
+import dev.netns.junit.NeighbourEntry;
+import dev.netns.junit.NeighbourState;
+import dev.netns.junit.NetInterface;
+import dev.netns.junit.RouteEntry;
+import dev.netns.junit.RouteProtocol;
+import dev.netns.junit.RouteType;
+import dev.netns.kernel.AddressInfo;
+import dev.netns.kernel.Cidr;
+import dev.netns.kernel.Inspection;
+import dev.netns.kernel.LinkInfo;
+import dev.netns.kernel.LinkStats;
+import dev.netns.kernel.NeighbourInfo;
+import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.RouteInfo;
+import dev.netns.netlink.Rtnetlink;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What {@link dev.netns.junit.NetNs} reports about a namespace: the kernel layer's records of
+ * {@link Inspection}, turned into the API's own value types, kernel numbers into enums.
+ */
+final class NamespaceInspection {
+  private NamespaceInspection() {}
+
+  static List<NetInterface> interfaces(NetworkNamespace namespace) {
+    return Inspection.links(namespace).stream().map(NamespaceInspection::toInterface).toList();
+  }
+
+  static List<AssignedAddress> addresses(NetworkNamespace namespace) {
+    return Inspection.addresses(namespace).stream().map(NamespaceInspection::toAddress).toList();
+  }
+
+  static List<RouteEntry> routes(NetworkNamespace namespace) {
+    return Inspection.routes(namespace).stream().map(NamespaceInspection::toRoute).toList();
+  }
+
+  static List<NeighbourEntry> neighbours(NetworkNamespace namespace) {
+    return Inspection.neighbours(namespace).stream().map(NamespaceInspection::toNeighbour).toList();
+  }
+
+  /** The API's form of an address with prefix. */
+  static CidrAddress cidrAddress(Cidr cidr) {
+    return new CidrAddress(cidr.address(), cidr.prefixLength());
+  }
+
+  private static NetInterface toInterface(LinkInfo link) {
+    LinkStats s = link.stats();
+    return new NetInterface(
+        link.index(),
+        link.name(),
+        link.kind(),
+        link.up(),
+        link.lowerUp(),
+        link.mtu(),
+        link.mac(),
+        link.masterIndex() == 0 ? OptionalInt.empty() : OptionalInt.of(link.masterIndex()),
+        new InterfaceStats(
+            s.rxPackets(),
+            s.txPackets(),
+            s.rxBytes(),
+            s.txBytes(),
+            s.rxErrors(),
+            s.txErrors(),
+            s.rxDropped(),
+            s.txDropped()));
+  }
+
+  private static AssignedAddress toAddress(AddressInfo address) {
+    return new AssignedAddress(
+        address.linkIndex(),
+        address.linkName(),
+        cidrAddress(address.address()),
+        scope(address.scope()),
+        address.tentative());
+  }
+
+  private static RouteEntry toRoute(RouteInfo route) {
+    return new RouteEntry(
+        cidrAddress(route.destination()),
+        Optional.ofNullable(route.gateway()),
+        Optional.ofNullable(route.linkName()),
+        routeType(route.type()),
+        protocol(route.protocol()),
+        scope(route.scope()));
+  }
+
+  private static NeighbourEntry toNeighbour(NeighbourInfo neighbour) {
+    return new NeighbourEntry(
+        neighbour.linkName(),
+        neighbour.address(),
+        Optional.ofNullable(neighbour.mac()),
+        state(neighbour.state()));
+  }
+
+  static AddressScope scope(int scope) {
+    return switch (scope) {
+      case Rtnetlink.RT_SCOPE_UNIVERSE -> AddressScope.GLOBAL;
+      case Rtnetlink.RT_SCOPE_SITE -> AddressScope.SITE;
+      case Rtnetlink.RT_SCOPE_LINK -> AddressScope.LINK;
+      case Rtnetlink.RT_SCOPE_HOST -> AddressScope.HOST;
+      case Rtnetlink.RT_SCOPE_NOWHERE -> AddressScope.NOWHERE;
+      default -> AddressScope.OTHER;
+    };
+  }
+
+  static RouteProtocol protocol(int protocol) {
+    return switch (protocol) {
+      case Rtnetlink.RTPROT_UNSPEC -> RouteProtocol.UNSPEC;
+      case Rtnetlink.RTPROT_KERNEL -> RouteProtocol.KERNEL;
+      case Rtnetlink.RTPROT_BOOT -> RouteProtocol.BOOT;
+      case Rtnetlink.RTPROT_STATIC -> RouteProtocol.STATIC;
+      default -> RouteProtocol.OTHER;
+    };
+  }
+
+  /** The kernel layer names route types as {@code ip route} does; see {@link RouteInfo#type()}. */
+  static RouteType routeType(String type) {
+    return switch (type) {
+      case "unicast" -> RouteType.UNICAST;
+      case "local" -> RouteType.LOCAL;
+      case "broadcast" -> RouteType.BROADCAST;
+      case "anycast" -> RouteType.ANYCAST;
+      case "multicast" -> RouteType.MULTICAST;
+      case "blackhole" -> RouteType.BLACKHOLE;
+      case "unreachable" -> RouteType.UNREACHABLE;
+      case "prohibit" -> RouteType.PROHIBIT;
+      case "throw" -> RouteType.THROW;
+      default -> RouteType.OTHER;
+    };
+  }
+
+  static NeighbourState state(int state) {
+    if (state == 0) { // NUD_NONE
+      return NeighbourState.NONE;
+    }
+    return switch (state) {
+      case Rtnetlink.NUD_INCOMPLETE -> NeighbourState.INCOMPLETE;
+      case Rtnetlink.NUD_REACHABLE -> NeighbourState.REACHABLE;
+      case Rtnetlink.NUD_STALE -> NeighbourState.STALE;
+      case Rtnetlink.NUD_DELAY -> NeighbourState.DELAY;
+      case Rtnetlink.NUD_PROBE -> NeighbourState.PROBE;
+      case Rtnetlink.NUD_FAILED -> NeighbourState.FAILED;
+      case Rtnetlink.NUD_NOARP -> NeighbourState.NOARP;
+      case Rtnetlink.NUD_PERMANENT -> NeighbourState.PERMANENT;
+      default -> NeighbourState.OTHER;
+    };
+  }
+}
