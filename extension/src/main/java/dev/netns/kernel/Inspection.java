@@ -142,7 +142,7 @@ public final class Inspection {
     return names;
   }
 
-  static LinkInfo decodeLink(NetlinkMessage message) {
+  private static LinkInfo decodeLink(NetlinkMessage message) {
     IfInfoMsg header = IfInfoMsg.decode(message.body());
     Attributes attributes = message.attributes(IfInfoMsg.SIZE);
     String kind =

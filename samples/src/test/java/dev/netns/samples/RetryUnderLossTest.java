@@ -58,7 +58,8 @@ class RetryUnderLossTest {
           .as("answered on a clean link")
           .isEqualTo(REQUESTS);
 
-      Impairment wan = Impairment.none().withDelay(Duration.ofMillis(100)).withLoss(10).withSeed(2024);
+      Impairment wan =
+          Impairment.none().withDelay(Duration.ofMillis(100)).withLoss(10).withSeed(2024);
       try (Fault out = network.link("client", "server").impair("client", wan);
           Fault back = network.link("client", "server").impair("server", wan.withSeed(2025))) {
         int answeredOnce = runWithoutRetries(clientSocket, serverAddress, Duration.ofMillis(300));
