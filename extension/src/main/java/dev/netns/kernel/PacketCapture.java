@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,10 @@ import java.util.List;
  * <p>Frames are timestamped by the kernel as they pass the link ({@code SIOCGSTAMP}), not when the
  * thread reads them. Files are flushed when the capture stops; until then they may lag behind.
  * {@link #stop()} wakes the thread at once (an eventfd in its poll set), lets it drain what the
- * sockets still hold, joins it, and closes sockets and files: call it before the namespaces close.
- * The capture thread never enters a namespace, and costs nothing while the links are quiet.
+ * sockets still hold, joins it (an interrupt does not cut that wait short), and closes sockets and
+ * files: call it before the namespaces close. A thread that does not end within 10 s keeps its
+ * descriptors open, never closed under it (see {@link ReaderThreads}). The capture thread never
+ * enters a namespace, and costs nothing while the links are quiet.
  *
  * <pre>{@code
  * try (PacketCapture capture = PacketCapture.start(
@@ -36,6 +39,8 @@ public final class PacketCapture implements AutoCloseable {
   public static final int SNAPLEN = 262_144;
 
   private static final int RECEIVE_BUFFER = 4 << 20;
+
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   /** Frames read from one socket before the others get their turn. */
   private static final int BATCH = 256;
@@ -133,18 +138,24 @@ public final class PacketCapture implements AutoCloseable {
     }
     stopping = true;
     wake();
-    boolean ended = join(thread);
+    boolean ended = ReaderThreads.awaitEnd(thread, STOP_TIMEOUT);
     List<Summary> result = new ArrayList<>();
     long[] drops = new long[channels.size()];
     for (int i = 0; i < channels.size(); i++) {
       drops[i] = ended ? channels.get(i).kernelDrops() : 0;
     }
-    closeAll(channels);
+    if (ended) {
+      closeAll(channels);
+      libc.close(wakeFd);
+    } else {
+      // Never close a descriptor the thread may still poll: its number would be reused at once.
+      ReaderThreads.warnLeaked(thread, "its packet sockets, pcap files and eventfd are");
+    }
     for (int i = 0; i < channels.size(); i++) {
       Channel channel = channels.get(i);
       String failure = channel.failure;
       if (failure == null && !ended) {
-        failure = "the capture thread did not stop within 10 s";
+        failure = "the capture thread did not stop within 10 s; its socket and file were left open";
       } else if (failure == null && threadFailure != null) {
         failure = "the capture thread failed: " + threadFailure;
       }
@@ -156,9 +167,6 @@ public final class PacketCapture implements AutoCloseable {
               channel.pcap.framesNotWritten(),
               drops[i],
               failure));
-    }
-    if (ended) {
-      libc.close(wakeFd);
     }
     summaries = List.copyOf(result);
     return summaries;
@@ -187,7 +195,7 @@ public final class PacketCapture implements AutoCloseable {
       closers.add(closer);
     }
     for (Thread closer : closers) {
-      join(closer);
+      ReaderThreads.awaitEnd(closer, STOP_TIMEOUT);
     }
   }
 
@@ -198,15 +206,6 @@ public final class PacketCapture implements AutoCloseable {
     } catch (KernelException e) {
       // EAGAIN: the counter is already set, the thread will wake anyway.
     }
-  }
-
-  private static boolean join(Thread t) {
-    try {
-      t.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return !t.isAlive();
   }
 
   /**
