@@ -48,11 +48,20 @@ public final class ActiveFault implements AutoCloseable {
     if (healed) {
       return;
     }
+    runEach(remaining);
+    healed = true;
+  }
+
+  /**
+   * Runs every action, even after one failed, and drops from the list each that succeeded; then
+   * throws the first failure with the others suppressed.
+   */
+  static void runEach(List<Runnable> actions) {
     RuntimeException failure = null;
-    for (Iterator<Runnable> steps = remaining.iterator(); steps.hasNext(); ) {
+    for (Iterator<Runnable> it = actions.iterator(); it.hasNext(); ) {
       try {
-        steps.next().run();
-        steps.remove();
+        it.next().run();
+        it.remove();
       } catch (RuntimeException e) {
         if (failure == null) {
           failure = e;
@@ -64,7 +73,6 @@ public final class ActiveFault implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-    healed = true;
   }
 
   @Override

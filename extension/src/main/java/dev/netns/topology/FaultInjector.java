@@ -50,22 +50,11 @@ public final class FaultInjector {
    * in force, with only its failed steps left to run.
    */
   public void healAll() {
-    List<ActiveFault> all = active();
-    RuntimeException failure = null;
-    for (int i = all.size() - 1; i >= 0; i--) {
-      try {
-        all.get(i).heal();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+    List<Runnable> heals = new ArrayList<>();
+    for (ActiveFault fault : active()) {
+      heals.add(0, fault::heal);
     }
-    if (failure != null) {
-      throw failure;
-    }
+    ActiveFault.runEach(heals);
   }
 
   /**

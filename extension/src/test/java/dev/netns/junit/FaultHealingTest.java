@@ -34,6 +34,26 @@ class FaultHealingTest {
     NetAssertions.awaitReachable(a, network.address("b"), Duration.ofSeconds(5));
   }
 
+  /** Leaves in force a partition whose route it deleted: teardown has to heal it. */
+  @NetNamespace("a")
+  @NetNamespace("b")
+  @VethLink(a = "a", aAddress = "10.9.5.1/24", b = "b", bAddress = "10.9.5.2/24")
+  static class LeavesAHalfGonePartition {
+    @Test
+    void partitionDeleteAndWalkAway(Network network) {
+      network.partition(Set.of("a"), Set.of("b"));
+      Oracle.ip(network.namespace("a"), "route", "del", "10.9.5.2/32");
+    }
+  }
+
+  @Test
+  void teardownHealsAPartitionWhoseRouteWasDeletedBehindItsBack() {
+    Fixtures.run(LeavesAHalfGonePartition.class)
+        .allEvents()
+        .assertStatistics(s -> s.failed(0))
+        .assertStatistics(s -> s.succeeded(3)); // the engine, the class, the test
+  }
+
   @Test
   void aRejectingCutWhoseRouteWasDeletedBehindItsBackHeals(Network network) {
     Fault cut = network.cutRejecting("a", "b");
