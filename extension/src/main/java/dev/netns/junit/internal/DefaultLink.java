@@ -44,10 +44,7 @@ final class DefaultLink implements Link {
     return new DefaultFault(
         Impairments.apply(
             running.faults(),
-            pair,
-            null,
-            from,
-            pair.interfaceIn(from),
+            new Impairments.OnLink(pair, from),
             impairment,
             required,
             network.defaultSeed(),

@@ -153,10 +153,7 @@ final class DefaultNetwork implements Network {
     return new DefaultFault(
         Impairments.apply(
             running.faults(),
-            null,
-            lan,
-            host,
-            link,
+            new Impairments.OnLanPort(lan, host, link),
             impairment,
             required,
             defaultSeed,
