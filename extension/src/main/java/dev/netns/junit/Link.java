@@ -27,7 +27,11 @@ public interface Link {
   /** Takes both ends down: the wire is cut, both ways. Prefer {@link #disconnect()}. */
   void down();
 
-  /** Brings both ends up again. */
+  /**
+   * Brings both ends up again and puts back the routes the kernel dropped when they went down.
+   * Refused with an {@link IllegalStateException} naming the fault while a {@link #disconnect()}
+   * holds the link down: heal that fault instead.
+   */
   void up();
 
   /** Takes both ends down as a {@link Fault}; healing brings them up and restores their routes. */

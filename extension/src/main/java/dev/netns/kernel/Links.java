@@ -58,6 +58,26 @@ public final class Links {
                 .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + (up ? " up" : " down")));
   }
 
+  /**
+   * Sets the link up without ARP: for a device that only swallows what is routed to it and must
+   * never answer or ask for neighbours.
+   */
+  public static void setUpNoArp(NetworkNamespace ns, String name) {
+    int flags = IfLink.IFF_UP | IfLink.IFF_NOARP;
+    ns.netlink()
+        .execute(
+            LinkRequests.setFlags(index(ns, name), flags, flags)
+                .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " up noarp"));
+  }
+
+  /** Takes {@code port} out of whatever bridge it is a port of. */
+  public static void setNoMaster(NetworkNamespace ns, String port) {
+    ns.netlink()
+        .execute(
+            LinkRequests.setMaster(index(ns, port), 0)
+                .describedAs("RTM_NEWLINK " + ns.name() + ":" + port + " nomaster"));
+  }
+
   /** Makes {@code port} a port of {@code bridge} (both in {@code ns}). */
   public static void setMaster(NetworkNamespace ns, String port, String bridge) {
     ns.netlink()

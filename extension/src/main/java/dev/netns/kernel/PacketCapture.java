@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +19,10 @@ import java.util.List;
  * <p>Frames are timestamped by the kernel as they pass the link ({@code SIOCGSTAMP}), not when the
  * thread reads them. Files are flushed when the capture stops; until then they may lag behind.
  * {@link #stop()} wakes the thread at once (an eventfd in its poll set), lets it drain what the
- * sockets still hold, joins it, and closes sockets and files: call it before the namespaces close.
- * The capture thread never enters a namespace, and costs nothing while the links are quiet.
+ * sockets still hold, joins it (an interrupt does not cut that wait short), and closes sockets and
+ * files: call it before the namespaces close. A thread that does not end within 10 s keeps its
+ * descriptors open, never closed under it (see {@link ReaderThreads}). The capture thread never
+ * enters a namespace, and costs nothing while the links are quiet.
  *
  * <pre>{@code
  * try (PacketCapture capture = PacketCapture.start(
@@ -35,10 +37,12 @@ public final class PacketCapture implements AutoCloseable {
   /** As tcpdump's default: enough for a GSO super-frame handed to the socket whole. */
   public static final int SNAPLEN = 262_144;
 
-  private static final int RECEIVE_BUFFER = 4 << 20;
+  static final int RECEIVE_BUFFER = 4 << 20;
+
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   /** Frames read from one socket before the others get their turn. */
-  private static final int BATCH = 256;
+  static final int BATCH = 256;
 
   /**
    * One link to capture.
@@ -68,14 +72,14 @@ public final class PacketCapture implements AutoCloseable {
       String failure) {}
 
   private final LibC libc;
-  private final List<Channel> channels;
+  private final List<CaptureChannel> channels;
   private final int wakeFd;
   private final Thread thread;
   private volatile boolean stopping;
   private volatile Throwable threadFailure;
   private List<Summary> summaries;
 
-  private PacketCapture(LibC libc, List<Channel> channels, int wakeFd, String threadName) {
+  private PacketCapture(LibC libc, List<CaptureChannel> channels, int wakeFd, String threadName) {
     this.libc = libc;
     this.channels = channels;
     this.wakeFd = wakeFd;
@@ -92,18 +96,18 @@ public final class PacketCapture implements AutoCloseable {
   public static PacketCapture start(List<Target> targets, String threadName, long maxBytesPerFile)
       throws IOException {
     LibC libc = LibC.instance();
-    List<Channel> channels = new ArrayList<>();
+    List<CaptureChannel> channels = new ArrayList<>();
     int wakeFd = -1;
     try {
       for (Target target : targets) {
-        channels.add(Channel.open(libc, target, maxBytesPerFile));
+        channels.add(CaptureChannel.open(libc, target, maxBytesPerFile));
       }
       wakeFd = libc.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
       PacketCapture capture = new PacketCapture(libc, channels, wakeFd, threadName);
       capture.thread.start();
       return capture;
     } catch (IOException | RuntimeException | Error e) {
-      for (Channel channel : channels) {
+      for (CaptureChannel channel : channels) {
         channel.closeQuietly(e);
       }
       if (wakeFd >= 0) {
@@ -133,18 +137,24 @@ public final class PacketCapture implements AutoCloseable {
     }
     stopping = true;
     wake();
-    boolean ended = join(thread);
+    boolean ended = ReaderThreads.awaitEnd(thread, STOP_TIMEOUT);
     List<Summary> result = new ArrayList<>();
     long[] drops = new long[channels.size()];
     for (int i = 0; i < channels.size(); i++) {
       drops[i] = ended ? channels.get(i).kernelDrops() : 0;
     }
-    closeAll(channels);
+    if (ended) {
+      closeAll(channels);
+      libc.close(wakeFd);
+    } else {
+      // Never close a descriptor the thread may still poll: its number would be reused at once.
+      ReaderThreads.warnLeaked(thread, "its packet sockets, pcap files and eventfd are");
+    }
     for (int i = 0; i < channels.size(); i++) {
-      Channel channel = channels.get(i);
+      CaptureChannel channel = channels.get(i);
       String failure = channel.failure;
       if (failure == null && !ended) {
-        failure = "the capture thread did not stop within 10 s";
+        failure = "the capture thread did not stop within 10 s; its socket and file were left open";
       } else if (failure == null && threadFailure != null) {
         failure = "the capture thread failed: " + threadFailure;
       }
@@ -156,9 +166,6 @@ public final class PacketCapture implements AutoCloseable {
               channel.pcap.framesNotWritten(),
               drops[i],
               failure));
-    }
-    if (ended) {
-      libc.close(wakeFd);
     }
     summaries = List.copyOf(result);
     return summaries;
@@ -174,20 +181,20 @@ public final class PacketCapture implements AutoCloseable {
    * socket wait for an RCU grace period ({@code packet_release} calls {@code synchronize_net}),
    * about 10 ms here, and closes that wait at the same time share one.
    */
-  private static void closeAll(List<Channel> channels) {
+  private static void closeAll(List<CaptureChannel> channels) {
     if (channels.size() == 1) {
       channels.get(0).closeQuietly(null);
       return;
     }
     List<Thread> closers = new ArrayList<>();
-    for (Channel channel : channels) {
+    for (CaptureChannel channel : channels) {
       Thread closer = new Thread(() -> channel.closeQuietly(null), "netns-capture-close");
       closer.setDaemon(true);
       closer.start();
       closers.add(closer);
     }
     for (Thread closer : closers) {
-      join(closer);
+      ReaderThreads.awaitEnd(closer, STOP_TIMEOUT);
     }
   }
 
@@ -198,15 +205,6 @@ public final class PacketCapture implements AutoCloseable {
     } catch (KernelException e) {
       // EAGAIN: the counter is already set, the thread will wake anyway.
     }
-  }
-
-  private static boolean join(Thread t) {
-    try {
-      t.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return !t.isAlive();
   }
 
   /**
@@ -242,7 +240,7 @@ public final class PacketCapture implements AutoCloseable {
         // stop() sets the flag before it writes the eventfd, so the poll it ends sees it.
         boolean draining = stopping;
         for (int i = 0; i < channels.size(); i++) {
-          Channel channel = channels.get(i);
+          CaptureChannel channel = channels.get(i);
           boolean ready = layout.getShort(8 * i + 6) != 0;
           if (channel.failure == null && (ready || draining)) {
             boolean more = channel.readBatch(libc, received, frame, stamp);
@@ -252,7 +250,7 @@ public final class PacketCapture implements AutoCloseable {
           }
         }
         if (draining) {
-          for (Channel channel : channels) {
+          for (CaptureChannel channel : channels) {
             channel.flush();
           }
           return;
@@ -260,144 +258,6 @@ public final class PacketCapture implements AutoCloseable {
       }
     } catch (Throwable t) {
       threadFailure = t;
-    }
-  }
-
-  /** One link's socket and file. */
-  private static final class Channel {
-    final Target target;
-    final int fd;
-    final PcapWriter pcap;
-    final LibC libc;
-    volatile long frames;
-    volatile String failure;
-    private boolean closed;
-
-    private Channel(LibC libc, Target target, int fd, PcapWriter pcap) {
-      this.libc = libc;
-      this.target = target;
-      this.fd = fd;
-      this.pcap = pcap;
-    }
-
-    static Channel open(LibC libc, Target target, long maxBytes) throws IOException {
-      int fd = PacketSocket.openBound(target.namespace(), target.link());
-      try {
-        try {
-          libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, RECEIVE_BUFFER);
-        } catch (KernelException e) {
-          // without CAP_NET_ADMIN over the namespace's owner: as much as net.core.rmem_max allows
-          libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, RECEIVE_BUFFER);
-        }
-        // The first SIOCGSTAMP turns on kernel timestamps for this socket; no frame has a stamp
-        // yet, hence ENOENT.
-        try {
-          libc.ioctl(fd, LibC.SIOCGSTAMP, new byte[16]);
-        } catch (KernelException e) {
-          // expected
-        }
-        return new Channel(libc, target, fd, PcapWriter.create(target.file(), SNAPLEN, maxBytes));
-      } catch (IOException | RuntimeException e) {
-        libc.close(fd);
-        throw e;
-      }
-    }
-
-    /** The descriptor to poll, or -1 (which poll skips) once this link failed. */
-    int fdOrDisabled() {
-      return failure == null ? fd : -1;
-    }
-
-    /**
-     * Reads up to a batch of frames into the file without waiting; returns true when the batch was
-     * full (more may be waiting).
-     */
-    boolean readBatch(LibC libc, ByteBuffer received, byte[] frame, byte[] stamp) {
-      for (int n = 0; n < BATCH; n++) {
-        int length;
-        try {
-          length = libc.recv(fd, received, LibC.MSG_DONTWAIT | LibC.MSG_TRUNC);
-        } catch (KernelException e) {
-          if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
-            return false;
-          }
-          if (e.errno() == Errno.ENETDOWN) {
-            // The link went down (a fault): the socket stays bound and resumes when it comes up.
-            continue;
-          }
-          failure = e.getMessage();
-          return false;
-        }
-        int kept = Math.min(length, frame.length);
-        received.get(0, frame, 0, kept);
-        try {
-          pcap.write(timestamp(stamp), frame, kept, length);
-          frames = pcap.frames();
-        } catch (IOException e) {
-          failure = "writing " + target.file() + ": " + e;
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /** When the frame just read passed the link, from the kernel; now, if it has no stamp. */
-    private long timestamp(byte[] stamp) {
-      try {
-        libc.ioctl(fd, LibC.SIOCGSTAMP, stamp);
-        // struct timeval: long tv_sec, long tv_usec (64-bit longs on the 64-bit ABIs)
-        ByteBuffer tv = ByteBuffer.wrap(stamp).order(ByteOrder.nativeOrder());
-        return tv.getLong(0) * 1_000_000L + tv.getLong(8);
-      } catch (KernelException e) {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-      }
-    }
-
-    void flush() {
-      try {
-        pcap.flush();
-      } catch (IOException e) {
-        if (failure == null) {
-          failure = "writing " + target.file() + ": " + e;
-        }
-      }
-    }
-
-    /** Frames the kernel dropped for a full socket buffer (struct tpacket_stats.tp_drops). */
-    long kernelDrops() {
-      try {
-        byte[] stats = libc.getsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_STATISTICS, 8);
-        return stats.length < 8
-            ? 0
-            : Integer.toUnsignedLong(
-                ByteBuffer.wrap(stats).order(ByteOrder.nativeOrder()).getInt(4));
-      } catch (KernelException e) {
-        return 0;
-      }
-    }
-
-    void closeQuietly(Throwable failure) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        pcap.close();
-      } catch (IOException e) {
-        if (failure != null) {
-          failure.addSuppressed(e);
-        } else if (this.failure == null) {
-          this.failure = "closing " + target.file() + ": " + e;
-        }
-      }
-      try {
-        libc.close(fd);
-      } catch (RuntimeException e) {
-        if (failure != null) {
-          failure.addSuppressed(e);
-        }
-      }
     }
   }
 }

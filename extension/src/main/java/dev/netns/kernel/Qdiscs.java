@@ -108,12 +108,19 @@ public final class Qdiscs {
     return w.toByteArray();
   }
 
-  /** Removes the link's root qdisc, restoring the default; absent already counts as done. */
+  /**
+   * Removes the link's root qdisc, restoring the default; a qdisc already gone, or its link, counts
+   * as removed.
+   */
   public static void deleteRoot(NetworkNamespace ns, String link) {
+    java.util.OptionalInt index = Links.find(ns, link);
+    if (index.isEmpty()) {
+      return;
+    }
     try {
       ns.netlink()
           .execute(
-              QdiscRequests.deleteRoot(Links.index(ns, link))
+              QdiscRequests.deleteRoot(index.getAsInt())
                   .describedAs("RTM_DELQDISC root on " + ns.name() + ":" + link));
     } catch (KernelException e) {
       if (e.errno() != Errno.ENOENT && e.errno() != Errno.EINVAL) {

@@ -1,5 +1,8 @@
 package dev.netns.kernel;
 
+import dev.netns.nativeaccess.Errno;
+import dev.netns.nativeaccess.KernelException;
+import dev.netns.netlink.Request;
 import dev.netns.netlink.RouteRequests;
 import dev.netns.netlink.Rtnetlink;
 import java.net.InetAddress;
@@ -66,28 +69,47 @@ public final class Routes {
                         + ns.name()));
   }
 
-  /** Deletes a refusing route added by {@link #addRefusing}. */
+  /**
+   * Deletes a refusing route added by {@link #addRefusing}; a route already gone counts as deleted.
+   */
   public static void deleteRefusing(NetworkNamespace ns, Cidr destination, RouteType type) {
     Cidr network = destination.network();
-    ns.netlink()
-        .execute(
-            RouteRequests.delete(network.address(), network.prefixLength(), type.rtnType(), null, 0)
-                .describedAs(
-                    "RTM_DELROUTE "
-                        + type.name().toLowerCase(java.util.Locale.ROOT)
-                        + " "
-                        + network
-                        + " in "
-                        + ns.name()));
+    deleteIfPresent(
+        ns,
+        RouteRequests.delete(network.address(), network.prefixLength(), type.rtnType(), null, 0)
+            .describedAs(
+                "RTM_DELROUTE "
+                    + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + " "
+                    + network
+                    + " in "
+                    + ns.name()));
   }
 
-  /** Deletes a unicast route to {@code destination} (any gateway or interface). */
+  /**
+   * Deletes a unicast route to {@code destination} (any gateway or interface); a route already gone
+   * counts as deleted.
+   */
   public static void delete(NetworkNamespace ns, Cidr destination) {
     Cidr network = destination.network();
-    ns.netlink()
-        .execute(
-            RouteRequests.delete(
-                    network.address(), network.prefixLength(), Rtnetlink.RTN_UNICAST, null, 0)
-                .describedAs("RTM_DELROUTE " + network + " in " + ns.name()));
+    deleteIfPresent(
+        ns,
+        RouteRequests.delete(
+                network.address(), network.prefixLength(), Rtnetlink.RTN_UNICAST, null, 0)
+            .describedAs("RTM_DELROUTE " + network + " in " + ns.name()));
+  }
+
+  /**
+   * Sends a route deletion. The kernel answers ESRCH when no route matches (someone else deleted
+   * it, or its device went away and took it along): what the caller wanted is then already true.
+   */
+  private static void deleteIfPresent(NetworkNamespace ns, Request delete) {
+    try {
+      ns.netlink().execute(delete);
+    } catch (KernelException e) {
+      if (e.errno() != Errno.ESRCH && e.errno() != Errno.ENOENT) {
+        throw e;
+      }
+    }
   }
 }

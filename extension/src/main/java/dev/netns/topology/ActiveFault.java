@@ -1,23 +1,33 @@
 package dev.netns.topology;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
 /**
  * A fault in force on a running topology, until {@link #heal()} (or {@link #close()}) undoes it.
  * Healing is idempotent.
  *
  * <pre>{@code
- * try (ActiveFault split = network.faults().partition(List.of(Set.of("n1"), Set.of("n2", "n3")), false)) {
+ * try (ActiveFault split =
+ *     network.faults().partition(List.of(Set.of("n1"), Set.of("n2", "n3")), DropMode.SILENT)) {
  *   ...   // n1 cannot reach n2 or n3, silently
  * }     // healed
  * }</pre>
+ *
+ * <p>Healing is a list of steps (one per route, per interface, ...). Each step runs until it
+ * succeeds, and never again after: a heal that fails half-way throws, leaves the fault active, and
+ * the next {@link #heal()} runs only the steps that failed, so that nothing is undone (or counted
+ * down) twice.
  */
 public final class ActiveFault implements AutoCloseable {
   private final String description;
-  private final Runnable heal;
+  private final List<Runnable> remaining;
   private volatile boolean healed;
 
-  ActiveFault(String description, Runnable heal) {
+  ActiveFault(String description, List<Runnable> steps) {
     this.description = description;
-    this.heal = heal;
+    this.remaining = new ArrayList<>(steps);
   }
 
   /** What the fault does, for example {@code partition {n1} | {n2, n3} (silent)}. */
@@ -30,11 +40,38 @@ public final class ActiveFault implements AutoCloseable {
     return !healed;
   }
 
-  /** Undoes the fault. */
+  /**
+   * Undoes the fault. When a step fails, the others still run; the first failure is thrown with the
+   * rest suppressed, and the fault stays active with the failed steps left to run.
+   */
   public synchronized void heal() {
-    if (!healed) {
-      heal.run();
-      healed = true;
+    if (healed) {
+      return;
+    }
+    runEach(remaining);
+    healed = true;
+  }
+
+  /**
+   * Runs every action, even after one failed, and drops from the list each that succeeded; then
+   * throws the first failure with the others suppressed.
+   */
+  static void runEach(List<Runnable> actions) {
+    RuntimeException failure = null;
+    for (Iterator<Runnable> it = actions.iterator(); it.hasNext(); ) {
+      try {
+        it.next().run();
+        it.remove();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

@@ -1,47 +1,42 @@
 package dev.netns.topology;
 
 import dev.netns.kernel.Cidr;
-import dev.netns.kernel.Ethtool;
-import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
-import dev.netns.kernel.PacketSocket;
 import dev.netns.kernel.Qdiscs;
-import dev.netns.kernel.RouteType;
-import dev.netns.kernel.Routes;
-import dev.netns.netlink.IfLink;
-import dev.netns.netlink.LinkRequests;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Makes a running topology misbehave the way real networks do, and heals it.
+ * Makes a running topology misbehave the way real networks do, and heals it: the registry of the
+ * faults in force, over one class per mechanism.
  *
- * <p>Partitions and one-way cuts act in the senders' routing tables: a host that must not reach
- * another gets a host route (/32, /128) for each of its addresses, either to a port-less bridge
- * that swallows every packet (silent: senders see timeouts, as in a real partition) or of type
- * {@code unreachable} (rejecting: senders fail fast with EHOSTUNREACH). More specific than any
- * subnet route, these win until removed; overlapping faults are counted, so healing one leaves the
- * others in force. Link faults take interfaces down (carrier lost both ways) and restore their
- * routes when they come back. Bandwidth uses TBF; delay and loss use netem where the kernel has it.
+ * <ul>
+ *   <li>Partitions and one-way cuts: host routes in the senders' routing tables ({@link
+ *       DropRoutes}), silent or rejecting ({@link DropMode}).
+ *   <li>Links and LAN ports down: interfaces held down ({@link LinkStates}); healing brings them up
+ *       and puts their routes back.
+ *   <li>Bandwidth, delay, loss in the kernel: a root qdisc per interface ({@link QdiscFaults}).
+ *   <li>Everything else: a userspace forwarder spliced into a link or a LAN port ({@link Splices}).
+ * </ul>
+ *
+ * Each mechanism counts what faults share, so faults of every kind compose and heal independently:
+ * healing one leaves the others in force.
  */
 public final class FaultInjector {
-  /** The port-less bridge in a namespace that swallows what is routed to it. */
-  static final String VOID = "nj-void";
-
   private final RunningTopology network;
-  private final Map<NetworkNamespace, Boolean> voids = new HashMap<>();
-  private final Map<String, Integer> dropRoutes = new HashMap<>();
   private final List<ActiveFault> active = new ArrayList<>();
-  private final Map<Object, WireForwarder> forwarders = new HashMap<>();
+  private final DropRoutes dropRoutes = new DropRoutes();
+  private final LinkStates linkStates = new LinkStates();
+  private final QdiscFaults qdiscs = new QdiscFaults();
+  private final Splices splices;
 
   FaultInjector(RunningTopology network) {
     this.network = network;
+    this.splices = new Splices(network);
   }
 
   /** Faults in force, oldest first. */
@@ -50,31 +45,23 @@ public final class FaultInjector {
     return List.copyOf(active);
   }
 
-  /** Heals every fault in force, newest first, collecting failures. */
+  /**
+   * Heals every fault in force, newest first, collecting failures. A fault whose heal failed stays
+   * in force, with only its failed steps left to run.
+   */
   public void healAll() {
-    List<ActiveFault> all = active();
-    RuntimeException failure = null;
-    for (int i = all.size() - 1; i >= 0; i--) {
-      try {
-        all.get(i).heal();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+    List<Runnable> heals = new ArrayList<>();
+    for (ActiveFault fault : active()) {
+      heals.add(0, fault::heal);
     }
-    if (failure != null) {
-      throw failure;
-    }
+    ActiveFault.runEach(heals);
   }
 
   /**
    * Splits the hosts into groups that cannot reach each other. Hosts in no group keep reaching
    * everyone.
    */
-  public ActiveFault partition(List<Set<String>> groups, boolean reject) {
+  public ActiveFault partition(List<Set<String>> groups, DropMode mode) {
     Set<String> seen = new LinkedHashSet<>();
     for (Set<String> group : groups) {
       for (String host : group) {
@@ -101,163 +88,137 @@ public final class FaultInjector {
             + groups.stream()
                 .map(g -> g.stream().sorted().collect(Collectors.joining(", ", "{", "}")))
                 .collect(Collectors.joining(" | "))
-            + (reject ? " (rejecting)" : " (silent)");
-    return drop(description, pairs, reject);
+            + " ("
+            + mode.word()
+            + ")";
+    return drop(description, pairs, mode);
   }
 
   /** Packets from {@code from} to {@code to} vanish (or are refused); the other way still works. */
-  public ActiveFault cut(String from, String to, boolean reject) {
+  public ActiveFault cut(String from, String to, DropMode mode) {
     requireHost("cut", from);
     requireHost("cut", to);
     if (from.equals(to)) {
       throw new IllegalArgumentException("cut: from and to are both '" + from + "'");
     }
     return drop(
-        "cut " + from + " -> " + to + (reject ? " (rejecting)" : " (silent)"),
+        "cut " + from + " -> " + to + " (" + mode.word() + ")",
         List.<String[]>of(new String[] {from, to}),
-        reject);
+        mode);
   }
 
-  private synchronized ActiveFault drop(String description, List<String[]> pairs, boolean reject) {
-    List<DropRoute> added = new ArrayList<>();
+  private synchronized ActiveFault drop(String description, List<String[]> pairs, DropMode mode) {
+    List<DropRoutes.Key> added = new ArrayList<>();
     try {
       for (String[] pair : pairs) {
         NetworkNamespace ns = network.namespace(pair[0]);
         for (Cidr address : network.topology().addressesOf(pair[1])) {
-          addDropRoute(ns, address, reject);
-          added.add(new DropRoute(ns, address));
+          DropRoutes.Key key = DropRoutes.Key.of(ns, address);
+          dropRoutes.add(key, mode);
+          added.add(key);
         }
       }
     } catch (RuntimeException e) {
       for (int i = added.size() - 1; i >= 0; i--) {
         try {
-          removeDropRoute(added.get(i).namespace(), added.get(i).address(), reject);
+          dropRoutes.remove(added.get(i));
         } catch (RuntimeException suppressed) {
           e.addSuppressed(suppressed);
         }
       }
       throw e;
     }
-    return register(
-        description,
-        () -> {
-          synchronized (this) {
-            for (int i = added.size() - 1; i >= 0; i--) {
-              removeDropRoute(added.get(i).namespace(), added.get(i).address(), reject);
-            }
-          }
-        });
-  }
-
-  private void addDropRoute(NetworkNamespace ns, Cidr address, boolean reject) {
-    Cidr host = new Cidr(address.address(), address.isIpv6() ? 128 : 32);
-    String key = ns.name() + "|" + host + "|" + reject;
-    String otherKind = ns.name() + "|" + host + "|" + !reject;
-    if (dropRoutes.getOrDefault(otherKind, 0) > 0) {
-      throw new IllegalStateException(
-          "a "
-              + (reject ? "silent" : "rejecting")
-              + " fault already keeps "
-              + ns.name()
-              + " from reaching "
-              + host.address().getHostAddress()
-              + "; a "
-              + (reject ? "rejecting" : "silent")
-              + " one cannot stack on it. Heal it first");
+    List<Runnable> heal = new ArrayList<>();
+    for (int i = added.size() - 1; i >= 0; i--) {
+      DropRoutes.Key key = added.get(i);
+      heal.add(() -> dropRoutes.remove(key));
     }
-    int count = dropRoutes.getOrDefault(key, 0);
-    if (count == 0) {
-      if (reject) {
-        Routes.addRefusing(ns, host, RouteType.UNREACHABLE);
-      } else {
-        ensureVoid(ns);
-        Routes.addOnLink(ns, host, VOID);
-      }
-    }
-    dropRoutes.put(key, count + 1);
-  }
-
-  private void removeDropRoute(NetworkNamespace ns, Cidr address, boolean reject) {
-    Cidr host = new Cidr(address.address(), address.isIpv6() ? 128 : 32);
-    String key = ns.name() + "|" + host + "|" + reject;
-    int count = dropRoutes.getOrDefault(key, 0);
-    if (count == 1) {
-      if (reject) {
-        Routes.deleteRefusing(ns, host, RouteType.UNREACHABLE);
-      } else {
-        Routes.delete(ns, host);
-      }
-      dropRoutes.remove(key);
-    } else if (count > 1) {
-      dropRoutes.put(key, count - 1);
-    }
-  }
-
-  private void ensureVoid(NetworkNamespace ns) {
-    if (voids.putIfAbsent(ns, Boolean.TRUE) == null) {
-      Links.createBridge(ns, VOID);
-      int index = Links.index(ns, VOID);
-      ns.netlink()
-          .executeAll(
-              List.of(
-                  LinkRequests.setFlags(
-                          index, IfLink.IFF_UP | IfLink.IFF_NOARP, IfLink.IFF_UP | IfLink.IFF_NOARP)
-                      .describedAs("RTM_NEWLINK " + ns.name() + ":" + VOID + " up noarp")));
-    }
+    return register(description, heal);
   }
 
   /** Takes both ends of a veth pair down; healing brings them up and restores their routes. */
   public ActiveFault disconnect(VethPair link) {
-    NetworkNamespace a = network.namespace(link.a());
-    NetworkNamespace b = network.namespace(link.b());
-    Links.setUp(a, link.aInterface(), false);
-    Links.setUp(b, link.bInterface(), false);
-    return register(
-        "link "
-            + link.a()
-            + ":"
-            + link.aInterface()
-            + "<->"
-            + link.b()
-            + ":"
-            + link.bInterface()
-            + " down",
-        () -> {
-          Links.setUp(a, link.aInterface(), true);
-          Links.setUp(b, link.bInterface(), true);
-          network.restoreRoutes(List.of(link.a(), link.b()));
-        });
+    return holdDown("link " + describe(link) + " down", ends(link), List.of(link.a(), link.b()));
   }
 
   /** Takes a host's port on a LAN down (its interface and the switch's port). */
   public ActiveFault disconnect(String host, String lan) {
     requireHost("disconnect", host);
-    Lan declared = network.topology().lan(lan, "disconnect");
-    LanPort port = declared.port(host);
-    NetworkNamespace ns = network.namespace(host);
-    NetworkNamespace sw = network.lanSwitch(lan);
-    Links.setUp(ns, port.interfaceName(), false);
-    Links.setUp(sw, port.switchPort(), false);
-    return register(
+    LanPort port = network.topology().lan(lan, "disconnect").port(host);
+    return holdDown(
         host + " unplugged from LAN " + lan,
+        List.of(
+            new InterfaceKey(network.namespace(host), port.interfaceName()),
+            new InterfaceKey(network.lanSwitch(lan), port.switchPort())),
+        List.of(host));
+  }
+
+  private synchronized ActiveFault holdDown(
+      String description, List<InterfaceKey> ends, List<String> hosts) {
+    LinkStates.Hold hold = linkStates.hold(ends, description);
+    List<Runnable> heal = new ArrayList<>();
+    for (InterfaceKey end : ends) {
+      heal.add(() -> linkStates.release(end, hold));
+    }
+    heal.add(
         () -> {
-          Links.setUp(sw, port.switchPort(), true);
-          Links.setUp(ns, port.interfaceName(), true);
-          network.restoreRoutes(List.of(host));
+          if (ends.stream().anyMatch(end -> linkStates.isHeldBy(end, hold))) {
+            throw new IllegalStateException(
+                "routes over " + ends + " not restored: an interface did not come up");
+          }
+          // The kernel dropped the routes over the link when it went down. Still held down by
+          // another fault (or gone): that fault's heal puts them back (or there is nothing to).
+          if (ends.stream().allMatch(linkStates::isUp)) {
+            network.restoreRoutes(hosts);
+          }
         });
+    return register(description, heal);
+  }
+
+  /** Takes both ends of a link down, outside any fault ({@code Link.down()}). */
+  public void takeDown(VethPair link) {
+    linkStates.takeDownByTest(ends(link));
+  }
+
+  /**
+   * Brings both ends of a link up and puts their routes back ({@code Link.up()}); refused while a
+   * fault holds the link down.
+   */
+  public void bringUp(VethPair link) {
+    linkStates.bringUpByTest(ends(link), "up");
+    network.restoreRoutes(List.of(link.a(), link.b()));
+  }
+
+  private List<InterfaceKey> ends(VethPair link) {
+    return List.of(
+        new InterfaceKey(network.namespace(link.a()), link.aInterface()),
+        new InterfaceKey(network.namespace(link.b()), link.bInterface()));
+  }
+
+  private static String describe(VethPair link) {
+    return link.a() + ":" + link.aInterface() + "<->" + link.b() + ":" + link.bInterface();
   }
 
   /** A token-bucket rate limit on traffic leaving {@code host} through {@code link}. */
-  public ActiveFault limitRate(String host, String link, long bitsPerSecond) {
-    NetworkNamespace ns = network.namespace(host);
+  public synchronized ActiveFault limitRate(String host, String link, long bitsPerSecond) {
+    InterfaceKey key = new InterfaceKey(network.namespace(host), link);
     long bytesPerSecond = Math.max(1, bitsPerSecond / 8);
     // A bucket of a few milliseconds' worth, and never less than a few full frames.
     int burst = (int) Math.max(16 * 1514, Math.min(bytesPerSecond / 100, Integer.MAX_VALUE));
-    requireNoQdiscFault(host, link);
-    Qdiscs.addTbf(ns, link, bytesPerSecond, burst, Duration.ofMillis(100));
-    return register(
-        "rate " + bitsPerSecond + " bit/s leaving " + host + ":" + link,
-        () -> Qdiscs.deleteRoot(ns, link));
+    String description = "rate " + bitsPerSecond + " bit/s leaving " + host + ":" + link;
+    qdiscs.add(
+        key,
+        description,
+        () -> Qdiscs.addTbf(key.namespace(), link, bytesPerSecond, burst, Duration.ofMillis(100)));
+    return register(description, List.of(() -> qdiscs.remove(key)));
+  }
+
+  /** A netem qdisc on traffic leaving {@code host} through {@code link}. */
+  public synchronized ActiveFault netem(String host, String link, Qdiscs.Netem netem) {
+    InterfaceKey key = new InterfaceKey(network.namespace(host), link);
+    String description = "netem " + netem + " leaving " + host + ":" + link;
+    qdiscs.add(key, description, () -> Qdiscs.addNetem(key.namespace(), link, netem));
+    return register(description, List.of(() -> qdiscs.remove(key)));
   }
 
   /**
@@ -271,185 +232,41 @@ public final class FaultInjector {
     if (!fromA && !from.equals(link.b())) {
       throw new IllegalArgumentException("impair: '" + from + "' is no end of " + link.origin());
     }
-    NetworkNamespace wire = network.wire(link);
+    network.wire(link); // refuses a link that is not impairable
     return splice(
-        link,
-        from + " on " + link.origin(),
+        new SplicePoint.OfLink(link),
         fromA,
         impairment,
-        "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from),
-        () -> {
-          // Whole frames only on the wire: see Ethtool.
-          Ethtool.wholeFramesOnly(network.namespace(link.a()), link.aInterface());
-          Ethtool.wholeFramesOnly(network.namespace(link.b()), link.bInterface());
-          Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_A);
-          Ethtool.wholeFramesOnly(wire, RunningTopology.WIRE_B);
-          wire.netlink().executeAll(network.leaveWire(wire));
-          return openForwarder(
-              wire,
-              RunningTopology.WIRE_A,
-              RunningTopology.WIRE_B,
-              link.a() + "-" + link.b(),
-              () -> wire.netlink().executeAll(network.joinWire(wire)));
-        },
-        () -> wire.netlink().executeAll(network.joinWire(wire)));
+        "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from));
   }
 
   /**
-   * The userspace path on a host's LAN port: in the LAN's switch namespace, the host's port leaves
-   * the bridge and a forwarder stands between it and a new veth pair whose other end takes its
-   * place in the bridge. Frames leaving {@code host} are impaired.
+   * The userspace path on a host's LAN port: frames leaving {@code host} through the LAN's switch
+   * go through a forwarder.
    */
   public synchronized ActiveFault userspaceOnLanPort(
       String host, String lan, FrameImpairment impairment) {
     requireHost("impair", host);
-    Lan declared = lan(lan);
-    LanPort port = declared.port(host);
-    NetworkNamespace sw = network.lanSwitch(lan);
-    int position = declared.ports().indexOf(port);
-    String inner = "fi" + position;
-    String outer = "fo" + position;
-    String key = "lan " + lan + " port " + host;
+    network.topology().lan(lan, "impair").port(host);
     return splice(
-        key,
-        host + "'s port on LAN " + lan,
+        new SplicePoint.OfLanPort(lan, host),
         true,
         impairment,
-        "userspace " + impairment + " leaving " + host + " on LAN " + lan,
-        () -> {
-          // Frames reach the forwarder from every host of the LAN: all must send whole frames.
-          for (LanPort other : declared.ports()) {
-            Ethtool.wholeFramesOnly(network.namespace(other.host()), other.interfaceName());
-          }
-          Links.createVeth(sw, inner, sw, outer);
-          try {
-            Links.setUp(sw, inner, true);
-            Links.setUp(sw, outer, true);
-            for (String name : new String[] {port.switchPort(), inner, outer}) {
-              Ethtool.wholeFramesOnly(sw, name);
-            }
-            Links.setMaster(sw, outer, "br0");
-            sw.netlink()
-                .execute(
-                    LinkRequests.setMaster(Links.index(sw, port.switchPort()), 0)
-                        .describedAs(
-                            "RTM_NEWLINK " + sw.name() + ":" + port.switchPort() + " nomaster"));
-            return openForwarder(
-                sw, port.switchPort(), inner, host + "@" + lan, () -> rejoinPort(sw, port, inner));
-          } catch (RuntimeException e) {
-            rejoinPort(sw, port, inner);
-            throw e;
-          }
-        },
-        () -> rejoinPort(sw, port, inner));
+        "userspace " + impairment + " leaving " + host + " on LAN " + lan);
   }
 
-  private static void rejoinPort(NetworkNamespace sw, LanPort port, String inner) {
-    Links.setMaster(sw, port.switchPort(), "br0");
-    if (Links.find(sw, inner).isPresent()) {
-      Links.delete(sw, inner); // and its peer in the bridge with it
-    }
-  }
-
-  private Lan lan(String name) {
-    return network.topology().lan(name, "impair");
-  }
-
-  /** Opens a forwarder between two links of {@code ns}; on failure undoes with {@code undo}. */
-  private static WireForwarder openForwarder(
-      NetworkNamespace ns, String sideA, String sideB, String name, Runnable undo) {
-    PacketSocket a = null;
-    try {
-      a = PacketSocket.open(ns, sideA);
-      PacketSocket b = PacketSocket.open(ns, sideB);
-      return new WireForwarder(a, b, name);
-    } catch (RuntimeException e) {
-      if (a != null) {
-        a.close();
-      }
-      try {
-        undo.run();
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Puts one direction of a spliced path under a userspace impairment: the forwarder for {@code
-   * key} is opened on first use and closed (and the path restored) when no direction is impaired
-   * any more.
-   */
   private ActiveFault splice(
-      Object key,
-      String where,
-      boolean fromA,
-      FrameImpairment impairment,
-      String description,
-      java.util.function.Supplier<WireForwarder> open,
-      Runnable restore) {
-    WireForwarder forwarder = forwarders.get(key);
-    if (forwarder == null) {
-      forwarder = open.get();
-      forwarders.put(key, forwarder);
-    }
-    WireForwarder active = forwarder;
-    if (active.isImpaired(fromA)) {
-      throw new IllegalStateException(
-          "impair: traffic leaving "
-              + where
-              + " is already impaired ("
-              + active.describe(fromA)
-              + "); heal that fault first, or put everything in one Impairment");
-    }
-    active.impair(fromA, impairment);
-    return register(
-        description,
-        () -> {
-          synchronized (this) {
-            active.impair(fromA, null);
-            if (active.isIdle()) {
-              forwarders.remove(key);
-              active.close();
-              restore.run();
-            }
-          }
-        });
+      SplicePoint point, boolean fromA, FrameImpairment impairment, String description) {
+    splices.impair(point, fromA, impairment);
+    return register(description, List.of(() -> splices.release(point, fromA)));
   }
 
   /** Frames forwarded, dropped and duplicated so far leaving {@code from} on an impaired link. */
-  public synchronized long[] userspaceCounters(VethPair link, String from) {
-    WireForwarder forwarder = forwarders.get(link);
-    return forwarder == null ? new long[3] : forwarder.counters(from.equals(link.a()));
+  public long[] userspaceCounters(VethPair link, String from) {
+    return splices.counters(new SplicePoint.OfLink(link), from.equals(link.a()));
   }
 
-  /** A netem qdisc on traffic leaving {@code host} through {@code link}. */
-  public ActiveFault netem(String host, String link, Qdiscs.Netem netem) {
-    NetworkNamespace ns = network.namespace(host);
-    requireNoQdiscFault(host, link);
-    Qdiscs.addNetem(ns, link, netem);
-    return register(
-        "netem " + netem + " leaving " + host + ":" + link, () -> Qdiscs.deleteRoot(ns, link));
-  }
-
-  private void requireNoQdiscFault(String host, String link) {
-    String suffix = " leaving " + host + ":" + link;
-    for (ActiveFault fault : active()) {
-      if (fault.description().endsWith(suffix)) {
-        throw new IllegalStateException(
-            "impair: traffic leaving "
-                + host
-                + ":"
-                + link
-                + " is already impaired by the kernel ("
-                + fault.description()
-                + "); heal that fault first, or put everything in one Impairment");
-      }
-    }
-  }
-
-  private synchronized ActiveFault register(String description, Runnable heal) {
+  private synchronized ActiveFault register(String description, List<Runnable> heal) {
     ActiveFault fault = new ActiveFault(description, heal);
     active.add(fault);
     return fault;
@@ -472,7 +289,4 @@ public final class FaultInjector {
               + ")");
     }
   }
-
-  /** A host route added in one namespace to keep it from reaching one address. */
-  private record DropRoute(NetworkNamespace namespace, Cidr address) {}
 }

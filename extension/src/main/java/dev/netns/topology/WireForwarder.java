@@ -1,6 +1,8 @@
 package dev.netns.topology;
 
 import dev.netns.kernel.PacketSocket;
+import dev.netns.kernel.ReaderThreads;
+import java.time.Duration;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WireForwarder implements AutoCloseable {
   private static final int ETHERTYPE_IPV4 = 0x0800;
   private static final int ETHERTYPE_IPV6 = 0x86DD;
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
   private final Direction aToB;
   private final Direction bToA;
   private final PacketSocket a;
   private final PacketSocket b;
+  private volatile boolean closed;
 
   WireForwarder(PacketSocket a, PacketSocket b, String name) {
     this.a = a;
@@ -56,12 +60,32 @@ final class WireForwarder implements AutoCloseable {
     return new long[] {d.forwarded.get(), d.dropped.get(), d.duplicated.get()};
   }
 
+  /** True once {@link #close} ran. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Stops both directions and closes the sockets. Each direction's threads are joined first (an
+   * interrupt does not cut that short): a socket is never closed under a thread that may still use
+   * it. A thread that does not end in time leaves both sockets open, reported as a leak.
+   * Idempotent.
+   */
   @Override
-  public void close() {
-    aToB.stop();
-    bToA.stop();
-    a.close();
-    b.close();
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    boolean ended = aToB.stop() & bToA.stop();
+    if (ended) {
+      a.close();
+      b.close();
+    } else {
+      ReaderThreads.warnLeaked(
+          aToB.reader.isAlive() ? aToB.reader : bToA.reader,
+          "the packet sockets " + a + " and " + b + " are");
+    }
   }
 
   /** True for frames whose fate is decided: IP traffic other than neighbour discovery. */
@@ -201,20 +225,15 @@ final class WireForwarder implements AutoCloseable {
       }
     }
 
-    void stop() {
+    /** Ends both threads; true when both have ended. */
+    boolean stop() {
       running = false;
       queue.clear();
-      join(reader);
+      // The reader notices within its receive timeout (100 ms).
+      boolean readerEnded = ReaderThreads.awaitEnd(reader, STOP_TIMEOUT);
       sender.interrupt();
-      join(sender);
-    }
-
-    private static void join(Thread t) {
-      try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      boolean senderEnded = ReaderThreads.awaitEnd(sender, STOP_TIMEOUT);
+      return readerEnded && senderEnded;
     }
 
     @Override

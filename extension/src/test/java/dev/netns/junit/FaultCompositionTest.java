@@ -72,4 +72,48 @@ class FaultCompositionTest {
       assertThat(a).within(Duration.ofMillis(300)).cannotReach(network.address("c"));
     }
   }
+
+  @Test
+  void twoDisconnectsOfOneLinkHoldItDownUntilBothHeal(Network network) throws Exception {
+    NetNs a = network.namespace("a");
+    Link ac = network.link("a", "c");
+    NetAssertions.awaitReachable(a, network.address("c"), Duration.ofSeconds(5));
+    Fault first = ac.disconnect();
+    Fault second = ac.disconnect();
+    first.heal();
+    assertThat(second.isActive()).isTrue();
+    assertThat(a)
+        .hasInterfaceDown("c")
+        .within(Duration.ofMillis(300))
+        .cannotReach(network.address("c"));
+    second.heal();
+    assertThat(a).hasInterfaceUp("c");
+    NetAssertions.awaitReachable(a, network.address("c"), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void upIsRefusedWhileADisconnectHoldsTheLinkDown(Network network) throws Exception {
+    NetNs a = network.namespace("a");
+    Link ac = network.link("a", "c");
+    try (Fault down = ac.disconnect()) {
+      assertThatThrownBy(ac::up)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "up: a:c and c:a are held down by a fault in force (link a:c<->c:a down); heal it"
+                  + " first");
+      assertThat(a).hasInterfaceDown("c");
+    }
+    NetAssertions.awaitReachable(a, network.address("c"), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void healingADisconnectLeavesALinkTheTestTookDownDown(Network network) throws Exception {
+    NetNs a = network.namespace("a");
+    Link ac = network.link("a", "c");
+    ac.down();
+    ac.disconnect().heal();
+    assertThat(a).hasInterfaceDown("c");
+    ac.up();
+    NetAssertions.awaitReachable(a, network.address("c"), Duration.ofSeconds(5));
+  }
 }

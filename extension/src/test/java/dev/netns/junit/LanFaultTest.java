@@ -41,4 +41,18 @@ class LanFaultTest {
     NetAssertions.awaitReachable(a, b, Duration.ofSeconds(5));
     NetAssertions.awaitReachable(a, bV6, Duration.ofSeconds(5));
   }
+
+  @Test
+  void twoUnpluggingsOfOnePortKeepItUnpluggedUntilBothHeal(Network network) throws Exception {
+    NetNs a = network.namespace("a");
+    InetAddress r = InetAddress.getByName("10.0.1.2");
+    NetAssertions.awaitReachable(a, r, Duration.ofSeconds(5));
+    Fault first = network.disconnect("a", "left");
+    Fault second = network.disconnect("a", "left");
+    first.heal();
+    assertThat(second.isActive()).isTrue();
+    assertThat(a).hasInterfaceDown("left").within(Duration.ofMillis(300)).cannotReach(r);
+    second.heal();
+    NetAssertions.awaitReachable(a, network.address("b"), Duration.ofSeconds(5));
+  }
 }

@@ -88,6 +88,31 @@ class PacketCaptureTest {
         .noneMatch(t -> t.getName().equals("netns-capture test"));
   }
 
+  @Test
+  void anInterruptedStopStillWaitsForTheThreadBeforeClosingItsSockets() throws Exception {
+    try (NetworkNamespace blue = NetworkNamespace.create("blue");
+        NetworkNamespace red = NetworkNamespace.create("red")) {
+      Links.createVeth(blue, "eth0", red, "eth0");
+      Links.setUp(blue, "eth0", true);
+      PacketCapture.Target target = new PacketCapture.Target(blue, "eth0", dir.resolve("i.pcap"));
+      PacketCapture capture =
+          PacketCapture.start(List.of(target), "netns-capture interrupted", 1 << 20);
+      List<PacketCapture.Summary> summaries;
+      boolean stillInterrupted;
+      Thread.currentThread().interrupt();
+      try {
+        summaries = capture.stop();
+      } finally {
+        stillInterrupted = Thread.interrupted();
+      }
+      // Closed only once the thread that polls them is gone: never under it.
+      assertThat(Thread.getAllStackTraces().keySet())
+          .noneMatch(t -> t.getName().equals("netns-capture interrupted"));
+      assertThat(summaries.get(0).failure()).isNull();
+      assertThat(stillInterrupted).as("the interrupt is kept for the caller").isTrue();
+    }
+  }
+
   /** The packet sockets open in a namespace, as the kernel lists them (header line left out). */
   private static List<String> packetSockets(NetworkNamespace ns) throws Exception {
     List<String> lines = ns.call(() -> Files.readAllLines(Path.of("/proc/thread-self/net/packet")));

@@ -4,7 +4,6 @@ import dev.netns.junit.CidrAddress;
 import dev.netns.junit.Fault;
 import dev.netns.junit.Impairment;
 import dev.netns.junit.Link;
-import dev.netns.kernel.Links;
 import dev.netns.topology.RunningTopology;
 import dev.netns.topology.VethPair;
 import java.util.List;
@@ -45,10 +44,7 @@ final class DefaultLink implements Link {
     return new DefaultFault(
         Impairments.apply(
             running.faults(),
-            pair,
-            null,
-            from,
-            pair.interfaceIn(from),
+            new Impairments.OnLink(pair, from),
             impairment,
             required,
             network.defaultSeed(),
@@ -77,21 +73,12 @@ final class DefaultLink implements Link {
 
   @Override
   public void down() {
-    setUp(false);
+    running.faults().takeDown(pair);
   }
 
   @Override
   public void up() {
-    setUp(true);
-  }
-
-  private void setUp(boolean up) {
-    Links.setUp(running.namespace(pair.a()), pair.aInterface(), up);
-    Links.setUp(running.namespace(pair.b()), pair.bInterface(), up);
-    if (up) {
-      // The kernel dropped the routes over the link when it went down.
-      running.restoreRoutes(java.util.List.of(pair.a(), pair.b()));
-    }
+    running.faults().bringUp(pair);
   }
 
   @Override

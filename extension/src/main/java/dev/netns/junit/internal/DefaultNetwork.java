@@ -7,6 +7,7 @@ import dev.netns.junit.Impairment;
 import dev.netns.junit.Link;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Network;
+import dev.netns.topology.DropMode;
 import dev.netns.topology.RunningTopology;
 import dev.netns.topology.Topology;
 import dev.netns.topology.VethPair;
@@ -126,22 +127,22 @@ final class DefaultNetwork implements Network {
 
   @Override
   public Fault partition(List<Set<String>> groups) {
-    return new DefaultFault(running.faults().partition(groups, false));
+    return new DefaultFault(running.faults().partition(groups, DropMode.SILENT));
   }
 
   @Override
   public Fault partitionRejecting(List<Set<String>> groups) {
-    return new DefaultFault(running.faults().partition(groups, true));
+    return new DefaultFault(running.faults().partition(groups, DropMode.REJECTING));
   }
 
   @Override
   public Fault cut(String from, String to) {
-    return new DefaultFault(running.faults().cut(from, to, false));
+    return new DefaultFault(running.faults().cut(from, to, DropMode.SILENT));
   }
 
   @Override
   public Fault cutRejecting(String from, String to) {
-    return new DefaultFault(running.faults().cut(from, to, true));
+    return new DefaultFault(running.faults().cut(from, to, DropMode.REJECTING));
   }
 
   @Override
@@ -155,10 +156,7 @@ final class DefaultNetwork implements Network {
     return new DefaultFault(
         Impairments.apply(
             running.faults(),
-            null,
-            lan,
-            host,
-            link,
+            new Impairments.OnLanPort(lan, host, link),
             impairment,
             required,
             defaultSeed,

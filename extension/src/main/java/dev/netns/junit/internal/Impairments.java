@@ -19,16 +19,56 @@ import org.opentest4j.TestAbortedException;
 final class Impairments {
   private Impairments() {}
 
-  /**
-   * Applies {@code impairment} to traffic leaving {@code host} through {@code interfaceName}, which
-   * belongs to the veth pair {@code link} or to the LAN {@code lan} (the other one null).
-   */
+  /** Where an impairment acts: traffic leaving one host through one of its interfaces. */
+  sealed interface Where {
+    /** The host whose outgoing traffic is impaired. */
+    String host();
+
+    /** Its interface there. */
+    String interfaceName();
+
+    /** True when the userspace path can reach this place. */
+    boolean userspaceCapable();
+
+    /** The userspace fault at this place. */
+    ActiveFault userspace(FaultInjector faults, FrameImpairment frames);
+  }
+
+  /** An end of a veth pair. */
+  record OnLink(VethPair link, String host) implements Where {
+    @Override
+    public String interfaceName() {
+      return link.interfaceIn(host);
+    }
+
+    @Override
+    public boolean userspaceCapable() {
+      return link.impairable();
+    }
+
+    @Override
+    public ActiveFault userspace(FaultInjector faults, FrameImpairment frames) {
+      return faults.userspace(link, host, frames);
+    }
+  }
+
+  /** A host's port of a LAN. */
+  record OnLanPort(String lan, String host, String interfaceName) implements Where {
+    @Override
+    public boolean userspaceCapable() {
+      return true;
+    }
+
+    @Override
+    public ActiveFault userspace(FaultInjector faults, FrameImpairment frames) {
+      return faults.userspaceOnLanPort(host, lan, frames);
+    }
+  }
+
+  /** Applies {@code impairment} to traffic leaving {@code where}. */
   static ActiveFault apply(
       FaultInjector faults,
-      VethPair link,
-      String lan,
-      String host,
-      String interfaceName,
+      Where where,
       Impairment impairment,
       boolean required,
       long defaultSeed,
@@ -43,7 +83,7 @@ final class Impairments {
         path = Impairment.Path.USERSPACE;
       } else if (impairment.isRateOnly() || Capabilities.hasQdisc("netem")) {
         path = Impairment.Path.KERNEL;
-      } else if ((link != null && link.impairable()) || lan != null) {
+      } else if (where.userspaceCapable()) {
         path = Impairment.Path.USERSPACE;
       } else {
         // No netem and no impairable link: the kernel path says so, and skips.
@@ -65,10 +105,7 @@ final class Impairments {
               impairment.corrupt(),
               impairment.rate(),
               seed);
-      ActiveFault fault =
-          lan != null
-              ? faults.userspaceOnLanPort(host, lan, frames)
-              : faults.userspace(link, host, frames);
+      ActiveFault fault = where.userspace(faults, frames);
       seedLog.accept(fault.description());
       return fault;
     }
@@ -80,7 +117,7 @@ final class Impairments {
               + " the userspace path offers; drop Impairment.Path.KERNEL");
     }
     if (impairment.isRateOnly()) {
-      return faults.limitRate(host, interfaceName, impairment.rate());
+      return faults.limitRate(where.host(), where.interfaceName(), impairment.rate());
     }
     if (!Capabilities.hasQdisc("netem")) {
       String reason =
@@ -98,8 +135,8 @@ final class Impairments {
       throw new TestAbortedException("skipped: " + reason);
     }
     return faults.netem(
-        host,
-        interfaceName,
+        where.host(),
+        where.interfaceName(),
         new Qdiscs.Netem(
             impairment.delay(),
             impairment.jitter(),

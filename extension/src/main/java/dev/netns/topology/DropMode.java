@@ -1,0 +1,19 @@
+package dev.netns.topology;
+
+/** What a sender sees when a partition or a cut drops its packets. */
+public enum DropMode {
+  /**
+   * Packets vanish: host routes to a bridge with no ports. Senders see timeouts, as in a real
+   * partition.
+   */
+  SILENT,
+  /**
+   * Packets are refused by the sender's own kernel: {@code unreachable} host routes, EHOSTUNREACH.
+   */
+  REJECTING;
+
+  /** As fault descriptions say it: {@code silent} or {@code rejecting}. */
+  String word() {
+    return this == SILENT ? "silent" : "rejecting";
+  }
+}

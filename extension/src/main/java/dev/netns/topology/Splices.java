@@ -1,0 +1,64 @@
+package dev.netns.topology;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The userspace forwarders in force, one per {@link SplicePoint}: opened when the first direction
+ * there is impaired, closed (and the path put back) when no direction is impaired any more.
+ */
+final class Splices {
+  private final RunningTopology network;
+  private final Map<SplicePoint, WireForwarder> forwarders = new HashMap<>();
+
+  Splices(RunningTopology network) {
+    this.network = network;
+  }
+
+  /** Impairs the direction leaving the a side (or the b side) of {@code point}. */
+  synchronized void impair(SplicePoint point, boolean fromA, FrameImpairment impairment) {
+    WireForwarder forwarder = forwarders.get(point);
+    if (forwarder != null && forwarder.isClosed()) {
+      // A heal closed it but could not put the path back: finish that first.
+      point.restore(network);
+      forwarders.remove(point);
+      forwarder = null;
+    }
+    if (forwarder == null) {
+      forwarder = point.open(network);
+      forwarders.put(point, forwarder);
+    }
+    if (forwarder.isImpaired(fromA)) {
+      throw new IllegalStateException(
+          "impair: traffic leaving "
+              + point.describe(fromA)
+              + " is already impaired ("
+              + forwarder.describe(fromA)
+              + "); heal that fault first, or put everything in one Impairment");
+    }
+    forwarder.impair(fromA, impairment);
+  }
+
+  /**
+   * Stops impairing one direction; the last one closes the forwarder and puts the path back. Safe
+   * to call again after a failure: the forwarder stays registered until the path is back.
+   */
+  synchronized void release(SplicePoint point, boolean fromA) {
+    WireForwarder forwarder = forwarders.get(point);
+    if (forwarder == null) {
+      return;
+    }
+    forwarder.impair(fromA, null);
+    if (forwarder.isIdle()) {
+      forwarder.close();
+      point.restore(network);
+      forwarders.remove(point);
+    }
+  }
+
+  /** Frames forwarded, dropped and duplicated so far leaving one side of {@code point}. */
+  synchronized long[] counters(SplicePoint point, boolean fromA) {
+    WireForwarder forwarder = forwarders.get(point);
+    return forwarder == null ? new long[3] : forwarder.counters(fromA);
+  }
+}
