@@ -9,8 +9,10 @@ import java.util.List;
  * duplication, reordering, corruption. Immutable; each method returns a changed copy.
  *
  * <p>A bandwidth limit alone uses the kernel's token bucket (TBF), present on nearly every kernel.
- * Anything else needs the kernel's {@code netem} qdisc; where it is missing, applying such an
- * impairment skips the test with the reason (or fails it under {@code netns.require=true}).
+ * Anything else takes the kernel's {@code netem} qdisc or, without it, the userspace path of LAN
+ * ports and {@code impairable} links; a seed, loss bursts and normal jitter always take the
+ * userspace path. Where no path can carry an impairment, applying it skips the test with the reason
+ * (or fails it under {@code netns.require=true}).
  *
  * <pre>{@code
  * try (Fault slow = network.link("a", "b").impair("a", Impairment.rate(8_000_000))) { ... }
