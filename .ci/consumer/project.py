@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes a consumer project made from the docs' own text: the pom.xml of getting-started.md
-("A complete pom.xml", the block marked consumer-pom) and its first test (FirstNetworkTest).
+("A complete pom.xml", the block marked consumer-pom) and its first test (FirstNetworkTest), plus
+one check of ours that runs after it (TeardownCheckTest): the networks were torn down when their
+tests ended, as JUnit's store must close them, not left to the end of the JVM.
 
 usage: project.py DOCS_PAGE OUT_DIR VARIANT JUNIT_VERSION
 VARIANT: bom                (the page's pom as it is, JUnit's version set in its property)
@@ -58,6 +60,63 @@ def main():
     (root / "src/test/java").mkdir(parents=True, exist_ok=True)
     (root / "pom.xml").write_text(pom, encoding="utf-8")
     (root / "src/test/java/FirstNetworkTest.java").write_text(test, encoding="utf-8")
+    (root / "src/test/java/TeardownCheckTest.java").write_text(TEARDOWN_CHECK, encoding="utf-8")
+    (root / "src/test/resources").mkdir(parents=True, exist_ok=True)
+    (root / "src/test/resources/junit-platform.properties").write_text(
+        "junit.jupiter.testclass.order.default=org.junit.jupiter.api.ClassOrderer$ClassName\n",
+        encoding="utf-8")
+
+
+# Runs after FirstNetworkTest (classes in name order). Namespace threads are named netns-NAME-N
+# (netns-factory is the one thread per JVM that makes namespaces, and stays in its own namespace),
+# and a namespace lives as long as a descriptor of it is open.
+TEARDOWN_CHECK = """\
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class TeardownCheckTest {
+  @Test
+  void theNetworksOfEarlierTestsAreGone() throws Exception {
+    List<String> left = List.of();
+    for (int i = 0; i < 50; i++) { // executors end their threads asynchronously
+      left = leftovers();
+      if (left.isEmpty()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals(List.of(), left, "threads and namespace descriptors left after the tests ended");
+  }
+
+  private static List<String> leftovers() throws Exception {
+    String own = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+    List<String> left =
+        Thread.getAllStackTraces().keySet().stream()
+            .map(Thread::getName)
+            .filter(name -> name.startsWith("netns-") && !name.equals("netns-factory"))
+            .collect(Collectors.toList());
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.collect(Collectors.toList())) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("net:[") && !target.equals(own)) {
+            left.add("fd " + fd.getFileName() + " -> " + target);
+          }
+        } catch (java.io.IOException gone) {
+          // the descriptor of the listing itself, closed by now
+        }
+      }
+    }
+    return left;
+  }
+}
+"""
 
 
 if __name__ == "__main__":
