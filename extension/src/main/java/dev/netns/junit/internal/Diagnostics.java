@@ -14,18 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -41,12 +36,8 @@ import org.opentest4j.TestAbortedException;
  */
 final class Diagnostics {
   private static final Logger LOG = Logger.getLogger(Diagnostics.class.getName());
-  static final Path DEFAULT_REPORT_DIR = Path.of("target", "netns-reports");
-  static final long DEFAULT_CAPTURE_MAX_BYTES = 8L << 20;
   static final String REPORT_FILE = "report.txt";
   static final String SHARED_NETWORK_DIR = "shared-network";
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*([kmg]?)(i?b)?", Pattern.CASE_INSENSITIVE);
 
   private final DefaultNetwork network;
   private final ExtensionContext owner;
@@ -62,7 +53,7 @@ final class Diagnostics {
   private List<PacketCapture.Summary> captured;
 
   private Diagnostics(
-      DefaultNetwork network, Settings settings, PacketCapture capture, String captureProblem) {
+      DefaultNetwork network, Plan settings, PacketCapture capture, String captureProblem) {
     this.network = network;
     this.owner = settings.owner();
     this.reportDir = settings.reportDir();
@@ -74,28 +65,15 @@ final class Diagnostics {
   }
 
   /**
-   * The diagnostics configuration of the network {@code owner} is about to build, read and checked
-   * before anything is built: misconfiguration is thrown here.
+   * The diagnostics configuration of the network {@code owner} is about to build, from the run's
+   * settings and the {@code @Capture} annotations that apply.
    */
-  static Settings settings(ExtensionContext owner) {
-    Path reportDir =
-        owner
-            .getConfigurationParameter(NetNamespace.REPORT_DIR_PROPERTY_NAME)
-            .map(String::trim)
-            .filter(v -> !v.isEmpty())
-            .map(Path::of)
-            .orElse(DEFAULT_REPORT_DIR);
-    long maxBytes =
-        owner
-            .getConfigurationParameter(NetNamespace.CAPTURE_MAX_BYTES_PROPERTY_NAME)
-            .map(Diagnostics::parseSize)
-            .orElse(DEFAULT_CAPTURE_MAX_BYTES);
-    long pauseSeconds =
-        owner
-            .getConfigurationParameter(NetNamespace.PAUSE_ON_FAILURE_PROPERTY_NAME)
-            .map(Diagnostics::parsePause)
-            .orElse(-1L);
-    return new Settings(owner, reportDir, captureMode(owner), maxBytes, pauseSeconds);
+  static Plan plan(ExtensionContext owner, Settings run) {
+    Capture.Mode mode =
+        Annotations.find(owner.getTestMethod(), owner.getRequiredTestClass(), Capture.class)
+            .map(Capture::mode)
+            .orElse(run.capture());
+    return new Plan(owner, run.reportDir(), mode, run.captureMaxBytes(), run.pauseSeconds());
   }
 
   /**
@@ -108,7 +86,7 @@ final class Diagnostics {
    * @param pauseSeconds -1: no pause; 0: keep a failed test's network until the JVM exits; n: also
    *     hold the failed test n seconds
    */
-  record Settings(
+  record Plan(
       ExtensionContext owner, Path reportDir, Capture.Mode mode, long maxBytes, long pauseSeconds) {
 
     /**
@@ -133,97 +111,6 @@ final class Diagnostics {
       }
       return new Diagnostics(network, this, capture, problem);
     }
-  }
-
-  /** The test's {@code @Capture}, else its class's (innermost first), else the configuration. */
-  static Capture.Mode captureMode(ExtensionContext context) {
-    Optional<Method> method = context.getTestMethod();
-    if (method.isPresent()) {
-      Optional<Capture> own = AnnotationSupport.findAnnotation(method.get(), Capture.class);
-      if (own.isPresent()) {
-        return own.get().mode();
-      }
-    }
-    List<Class<?>> chain = Declarations.classChain(context.getRequiredTestClass());
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      Optional<Capture> onClass = AnnotationSupport.findAnnotation(chain.get(i), Capture.class);
-      if (onClass.isPresent()) {
-        return onClass.get().mode();
-      }
-    }
-    return context
-        .getConfigurationParameter(NetNamespace.CAPTURE_PROPERTY_NAME)
-        .map(Diagnostics::parseMode)
-        // Off unless asked for: closing packet sockets waits for the kernel (~10 ms a test).
-        .orElse(Capture.Mode.NEVER);
-  }
-
-  static Capture.Mode parseMode(String value) {
-    return switch (value.trim().replace("_", "").toLowerCase(Locale.ROOT)) {
-      case "never" -> Capture.Mode.NEVER;
-      case "onfailure" -> Capture.Mode.ON_FAILURE;
-      case "always" -> Capture.Mode.ALWAYS;
-      default ->
-          throw new ExtensionConfigurationException(
-              "configuration parameter "
-                  + NetNamespace.CAPTURE_PROPERTY_NAME
-                  + " must be never, onFailure or always, but was '"
-                  + value
-                  + "'");
-    };
-  }
-
-  static long parseSize(String value) {
-    Matcher m = SIZE.matcher(value.trim());
-    long size = -1;
-    if (m.matches()) {
-      int shift =
-          switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-          };
-      try {
-        size = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
-      } catch (ArithmeticException | NumberFormatException e) {
-        size = -1;
-      }
-    }
-    if (size < 1024) {
-      throw new ExtensionConfigurationException(
-          "configuration parameter "
-              + NetNamespace.CAPTURE_MAX_BYTES_PROPERTY_NAME
-              + " must be a size of at least 1024 bytes, such as 8388608 or 8m, but was '"
-              + value
-              + "'");
-    }
-    return size;
-  }
-
-  /** -1: no pause; 0: keep the network until the JVM exits; n: also hold the test n seconds. */
-  static long parsePause(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    if (v.equals("true")) {
-      return 0;
-    }
-    if (v.equals("false") || v.isEmpty()) {
-      return -1;
-    }
-    try {
-      long seconds = Long.parseLong(v);
-      if (seconds >= 0) {
-        return seconds;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ExtensionConfigurationException(
-        "configuration parameter "
-            + NetNamespace.PAUSE_ON_FAILURE_PROPERTY_NAME
-            + " must be true, false or a number of seconds to hold the failed test, but was '"
-            + value
-            + "'");
   }
 
   /**
