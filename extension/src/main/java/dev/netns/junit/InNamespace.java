@@ -11,8 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs the annotated test method (or, on a class, every test method of it) on the named namespace's
- * thread. {@code @BeforeEach} and {@code @AfterEach} methods that carry it run there too. Sockets
- * the body opens belong to that namespace; threads and processes it starts inherit it.
+ * thread. {@code @BeforeEach} and {@code @AfterEach} methods that carry it run there too, and so do
+ * {@code @BeforeAll} and {@code @AfterAll} methods of a class whose network is shared ({@link
+ * SharedNetwork}); on those of a class without one, it is refused. Sockets the body opens belong to
+ * that namespace; threads and processes it starts inherit it.
  *
  * <pre>{@code
  * @Test

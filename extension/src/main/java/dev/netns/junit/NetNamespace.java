@@ -42,7 +42,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface NetNamespace {
   /**
    * {@code netns.require=true} turns every skip for missing privileges or kernel features into a
-   * failure, so that a CI run can never pass by skipping.
+   * failure, so that a CI run can never pass by skipping. It is {@code true} by default where the
+   * environment variable {@code CI} is {@code true} (as most CI systems set it), {@code false}
+   * elsewhere; an explicit value wins. Values other than {@code true} and {@code false} are
+   * refused.
    */
   String REQUIRE_PROPERTY_NAME = "netns.require";
 

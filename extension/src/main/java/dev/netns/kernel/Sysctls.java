@@ -1,7 +1,9 @@
 package dev.netns.kernel;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,13 +40,26 @@ public final class Sysctls {
   public static String read(NetworkNamespace ns, String key) {
     Path path = path(key);
     try {
-      return ns.call(() -> Files.readString(path).trim());
+      return ns.call(() -> readAtOnce(path));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + key + " in " + ns.name(), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("cannot read " + key + " in " + ns.name(), e);
+    }
+  }
+
+  /**
+   * The value in one read from offset 0. A sysctl answers only a read that starts at offset 0: a
+   * file reported as empty makes {@code Files.readString} read one byte first, then get end of file
+   * at offset 1, so "11" came back as "1".
+   */
+  private static String readAtOnce(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] buffer = new byte[4096];
+      int n = in.read(buffer);
+      return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII).trim();
     }
   }
 

@@ -16,9 +16,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** When networks are built and torn down, and what teardown guarantees. */
@@ -105,8 +108,13 @@ class LifecycleTest {
   void threadLeftInANamespaceFailsTheTestNamingIt() {
     try {
       EngineExecutionResults results = Fixtures.run(LeakingTest.class);
-      // JUnit reports a failure of its store's close() wrapped in a JUnitException.
-      Throwable failure = Fixtures.onlyFailure(results).getCause();
+      // JUnit 5.13 and later report a failure of its store's close() wrapped in a JUnitException,
+      // earlier versions as it is.
+      Throwable reported = Fixtures.onlyFailure(results);
+      Throwable failure =
+          reported instanceof org.junit.platform.commons.JUnitException
+              ? reported.getCause()
+              : reported;
       assertThat(failure)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith(
@@ -152,79 +160,107 @@ class LifecycleTest {
     }
   }
 
-  static final List<Long> PER_METHOD = new java.util.concurrent.CopyOnWriteArrayList<>();
+  // Networks are told apart by a mark left in them, not by namespace inodes, which the kernel
+  // reuses once a namespace is gone: each test reads a per-namespace sysctl, then sets it to a
+  // value
+  // of its own. A test that sees another test's value shares that test's network.
+  static final String MARK = "net.ipv4.tcp_syn_retries";
+
+  /** What the test found in {@code ns}, after which it leaves its own {@code mark} there. */
+  static String readThenMark(NetNs ns, int mark) {
+    String found = ns.sysctl(MARK);
+    ns.sysctl(MARK, Integer.toString(mark));
+    return found;
+  }
+
+  static final List<String> PER_METHOD = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @NetNamespace("blue")
+  @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
   static class PerMethodTest {
     @Test
-    void first(@Ns("blue") NetNs blue) throws Exception {
-      PER_METHOD.add(blue.call(NamespaceInode::ofCurrentThread));
+    @Order(1)
+    void first(@Ns("blue") NetNs blue) {
+      PER_METHOD.add(readThenMark(blue, 3));
     }
 
     @Test
-    void second(@Ns("blue") NetNs blue) throws Exception {
-      PER_METHOD.add(blue.call(NamespaceInode::ofCurrentThread));
+    @Order(2)
+    void second(@Ns("blue") NetNs blue) {
+      PER_METHOD.add(readThenMark(blue, 4));
     }
   }
 
   @Test
   void eachTestMethodGetsAFreshNetworkByDefault() {
+    PER_METHOD.clear();
     Fixtures.run(PerMethodTest.class).testEvents().assertStatistics(s -> s.succeeded(2));
-    assertThat(PER_METHOD).hasSize(2).doesNotHaveDuplicates();
+    assertThat(PER_METHOD).hasSize(2).doesNotContain("3", "4");
   }
 
-  static final Set<Long> SHARED = ConcurrentHashMap.newKeySet();
+  static final List<String> SHARED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final Set<Long> SHARED_INODES = ConcurrentHashMap.newKeySet();
 
   @SharedNetwork
   @NetNamespace("blue")
+  @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
   static class SharedTest {
     @Test
+    @Order(1)
     void first(@Ns("blue") NetNs blue) throws Exception {
-      SHARED.add(blue.call(NamespaceInode::ofCurrentThread));
+      SHARED.add(readThenMark(blue, 3));
+      SHARED_INODES.add(blue.call(NamespaceInode::ofCurrentThread));
     }
 
     @Test
-    void second(@Ns("blue") NetNs blue) throws Exception {
-      SHARED.add(blue.call(NamespaceInode::ofCurrentThread));
+    @Order(2)
+    void second(@Ns("blue") NetNs blue) {
+      SHARED.add(readThenMark(blue, 4));
     }
 
     @Nested
     class Inner {
       @Test
-      void nestedSeesTheEnclosingNetwork(@Ns("blue") NetNs blue) throws Exception {
-        SHARED.add(blue.call(NamespaceInode::ofCurrentThread));
+      void nestedSeesTheEnclosingNetwork(@Ns("blue") NetNs blue) {
+        SHARED.add(readThenMark(blue, 5));
       }
     }
   }
 
   @Test
   void sharedNetworkServesEveryMethodAndNestedClasses() throws IOException {
+    SHARED.clear();
     Fixtures.run(SharedTest.class).testEvents().assertStatistics(s -> s.succeeded(3).failed(0));
-    assertThat(SHARED).hasSize(1);
-    assertThat(fdsOn(SHARED.iterator().next())).as("torn down after the class").isEmpty();
+    assertThat(SHARED).hasSize(3);
+    assertThat(SHARED.subList(1, 3)).containsExactly("3", "4");
+    assertThat(fdsOn(SHARED_INODES.iterator().next())).as("torn down after the class").isEmpty();
   }
 
-  static final List<Long> STATIC_FIELD = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final List<String> STATIC_FIELD = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @NetNamespace("blue")
+  @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
   static class StaticFieldTest {
     @Ns("blue")
     static NetNs blue;
 
     @Test
-    void first() throws Exception {
-      STATIC_FIELD.add(blue.call(NamespaceInode::ofCurrentThread));
+    @Order(1)
+    void first() {
+      STATIC_FIELD.add(readThenMark(blue, 3));
     }
 
     @Test
-    void second() throws Exception {
-      STATIC_FIELD.add(blue.call(NamespaceInode::ofCurrentThread));
+    @Order(2)
+    void second() {
+      STATIC_FIELD.add(readThenMark(blue, 4));
     }
   }
 
   @Test
   void staticFieldImpliesOneNetworkPerClass() {
+    STATIC_FIELD.clear();
     Fixtures.run(StaticFieldTest.class).testEvents().assertStatistics(s -> s.succeeded(2));
-    assertThat(STATIC_FIELD).hasSize(2).containsOnly(STATIC_FIELD.get(0));
+    assertThat(STATIC_FIELD).hasSize(2).element(1).isEqualTo("3");
   }
 }

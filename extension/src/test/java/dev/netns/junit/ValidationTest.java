@@ -277,4 +277,75 @@ class ValidationTest {
       }
     }
   }
+
+  // ---- names too long for netns.bind, and name problems reported with the topology's
+
+  static final String NAME_OF_230 =
+      "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij"
+          + "abcdefghij";
+
+  @NetNamespace(NAME_OF_230)
+  static class BindNameTooLong {
+    @Test
+    void test() {}
+  }
+
+  @Test
+  void nameTooLongForABindingIsRefusedUpFront() {
+    Throwable failure =
+        Fixtures.onlyFailure(
+            Fixtures.run(BindNameTooLong.class, java.util.Map.of("netns.bind", "true")));
+    assertThat(failure).isInstanceOf(ExtensionConfigurationException.class);
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            PREFIX
+                + "BindNameTooLong:\n- namespace \"abcdefghijabcdefghijabcdefghijabcdefghij…\" has"
+                + " a name of 230 characters, too long for netns.bind=true, which binds it as"
+                + " /run/netns/nj-PID-N-NAME: use a name of at most 224 characters, or leave"
+                + " netns.bind unset");
+  }
+
+  @NetNamespace("blue")
+  @VethLink(a = "blue", b = "green")
+  static class NameAndTopologyProblems {
+    @Ns("purple")
+    NetNs purple;
+
+    @Test
+    @InNamespace("purple")
+    void body() {}
+  }
+
+  @Test
+  void namesAreCheckedTogetherWithTheTopology() {
+    assertConfigurationError(
+        NameAndTopologyProblems.class,
+        "@VethLink(a = \"blue\", b = \"green\") on NameAndTopologyProblems: b = \"green\" names"
+            + " no declared namespace (declared: blue; \"host\" is the machine's own)\n"
+            + "- @InNamespace(\"purple\") on method body(): \"purple\" names no declared"
+            + " namespace (declared: blue)\n"
+            + "- @Ns(\"purple\") on field NameAndTopologyProblems.purple: \"purple\" names no"
+            + " declared namespace (declared: blue)");
+  }
 }

@@ -13,6 +13,7 @@ import dev.netns.junit.VethLink;
 import dev.netns.topology.LanDeclaration;
 import dev.netns.topology.RouteDeclaration;
 import dev.netns.topology.Topology;
+import dev.netns.topology.TopologyException;
 import dev.netns.topology.VethDeclaration;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
@@ -20,8 +21,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -45,10 +48,25 @@ final class Declarations {
   }
 
   /**
+   * The chain's topology: its {@link TopologyFactory}'s, else one built from its annotations; null,
+   * with the problems kept in {@code problems}, when it cannot be built.
+   */
+  static Topology topology(List<Class<?>> chain, DeclarationProblems problems) {
+    Optional<Topology> made;
+    try {
+      made = fromFactory(chain);
+    } catch (TopologyException e) {
+      problems.addAll(e);
+      return null;
+    }
+    return made.isPresent() ? made.get() : problems.build(forClasses(chain));
+  }
+
+  /**
    * The topology a {@link TopologyFactory} method makes, or empty when the chain has none. The
    * factory declares the whole network, so other declarations beside it are refused.
    */
-  static Optional<Topology> fromFactory(List<Class<?>> chain) {
+  private static Optional<Topology> fromFactory(List<Class<?>> chain) {
     for (int i = chain.size() - 1; i >= 0; i--) {
       Class<?> c = chain.get(i);
       Optional<TopologyFactory> factory =
@@ -160,6 +178,42 @@ final class Declarations {
       }
     }
     return found;
+  }
+
+  /**
+   * The names the chain's annotations declare, read without building the topology: what names are
+   * checked against when the topology has problems of its own, so that both are reported at once.
+   */
+  static DeclaredNames declaredNames(List<Class<?>> chain) {
+    Set<String> names = new LinkedHashSet<>();
+    boolean touchesHost = false;
+    for (Class<?> c : chain) {
+      repeatable(c, NetNamespace.class).forEach(ns -> names.add(ns.value()));
+      repeatable(c, Router.class).forEach(router -> names.add(router.value()));
+      for (Field field : declaringFields(c)) {
+        names.add(fieldNamespace(field).orElseThrow());
+      }
+      for (VethLink link : repeatable(c, VethLink.class)) {
+        touchesHost |= Topology.HOST.equals(link.a()) || Topology.HOST.equals(link.b());
+      }
+      for (Lan lan : repeatable(c, Lan.class)) {
+        touchesHost |= List.of(lan.hosts()).contains(Topology.HOST);
+      }
+    }
+    return new DeclaredNames(names, touchesHost);
+  }
+
+  /** The namespaces that any method of the class declares on its parameters. */
+  static List<String> parameterNamespaces(Class<?> testClass) {
+    List<String> names = new ArrayList<>();
+    for (Method method :
+        ReflectionSupport.findMethods(testClass, m -> true, HierarchyTraversalMode.TOP_DOWN)) {
+      for (Parameter parameter : method.getParameters()) {
+        AnnotationSupport.findAnnotation(parameter, NetNamespace.class)
+            .ifPresent(ns -> names.add(parameterNamespaceName(parameter, ns)));
+      }
+    }
+    return names;
   }
 
   /** Adds the namespaces a test method declares on its parameters. */

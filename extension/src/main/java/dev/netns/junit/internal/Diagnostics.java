@@ -1,39 +1,25 @@
 package dev.netns.junit.internal;
 
 import dev.netns.junit.Capture;
-import dev.netns.junit.NetNamespace;
-import dev.netns.kernel.Inspection;
-import dev.netns.kernel.LinkInfo;
-import dev.netns.kernel.NetworkNamespace;
-import dev.netns.kernel.PacketCapture;
-import dev.netns.topology.RunningTopology;
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.TestAbortedException;
 
 /**
  * What a network leaves behind when its test fails: a report of the network's state at the failure
- * ({@link NetworkReport}), the packets that crossed it ({@link PacketCapture}, one pcap file per
- * interface of each declared namespace), and, under {@code netns.pauseOnFailure}, the network
- * itself. One per {@link NetworkResource}, made right after the network is built, so capture starts
- * before any {@code @BeforeEach} method or test body runs.
+ * ({@link NetworkReport}, placed as {@link ReportLayout} says), the packets that crossed it ({@link
+ * CaptureSession}), and, under {@code netns.pauseOnFailure}, the network itself ({@link
+ * PauseOnFailure}). One per {@link NetworkResource}, made right after the network is built, so
+ * capture starts before any {@code @BeforeEach} method or test body runs.
  *
  * <p>Nothing here may hide the test's own failure: trouble writing a report or capturing is
  * attached to the failure as a suppressed exception or logged, never thrown instead. With capture
@@ -41,61 +27,30 @@ import org.opentest4j.TestAbortedException;
  */
 final class Diagnostics {
   private static final Logger LOG = Logger.getLogger(Diagnostics.class.getName());
-  static final Path DEFAULT_REPORT_DIR = Path.of("target", "netns-reports");
-  static final long DEFAULT_CAPTURE_MAX_BYTES = 8L << 20;
-  static final String REPORT_FILE = "report.txt";
-  static final String SHARED_NETWORK_DIR = "shared-network";
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*([kmg]?)(i?b)?", Pattern.CASE_INSENSITIVE);
 
   private final DefaultNetwork network;
-  private final ExtensionContext owner;
-  private final Path reportDir;
-  private final Capture.Mode mode;
-  private final long maxBytes;
-  private final long pauseSeconds;
-  private final PacketCapture capture;
-  private final String captureProblem;
+  private final Plan plan;
+  private final CaptureSession capture;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final List<Path> reports = new CopyOnWriteArrayList<>();
   private volatile boolean failed;
-  private List<PacketCapture.Summary> captured;
 
-  private Diagnostics(
-      DefaultNetwork network, Settings settings, PacketCapture capture, String captureProblem) {
+  private Diagnostics(DefaultNetwork network, Plan plan, CaptureSession capture) {
     this.network = network;
-    this.owner = settings.owner();
-    this.reportDir = settings.reportDir();
-    this.mode = settings.mode();
-    this.maxBytes = settings.maxBytes();
-    this.pauseSeconds = settings.pauseSeconds();
+    this.plan = plan;
     this.capture = capture;
-    this.captureProblem = captureProblem;
   }
 
   /**
-   * The diagnostics configuration of the network {@code owner} is about to build, read and checked
-   * before anything is built: misconfiguration is thrown here.
+   * The diagnostics configuration of the network {@code owner} is about to build, from the run's
+   * settings and the {@code @Capture} annotations that apply.
    */
-  static Settings settings(ExtensionContext owner) {
-    Path reportDir =
-        owner
-            .getConfigurationParameter(NetNamespace.REPORT_DIR_PROPERTY_NAME)
-            .map(String::trim)
-            .filter(v -> !v.isEmpty())
-            .map(Path::of)
-            .orElse(DEFAULT_REPORT_DIR);
-    long maxBytes =
-        owner
-            .getConfigurationParameter(NetNamespace.CAPTURE_MAX_BYTES_PROPERTY_NAME)
-            .map(Diagnostics::parseSize)
-            .orElse(DEFAULT_CAPTURE_MAX_BYTES);
-    long pauseSeconds =
-        owner
-            .getConfigurationParameter(NetNamespace.PAUSE_ON_FAILURE_PROPERTY_NAME)
-            .map(Diagnostics::parsePause)
-            .orElse(-1L);
-    return new Settings(owner, reportDir, captureMode(owner), maxBytes, pauseSeconds);
+  static Plan plan(ExtensionContext owner, Settings run) {
+    Capture.Mode mode =
+        Annotations.find(owner.getTestMethod(), owner.getRequiredTestClass(), Capture.class)
+            .map(Capture::mode)
+            .orElse(run.capture());
+    return new Plan(owner, run.reportDir(), mode, run.captureMaxBytes(), run.pauseSeconds());
   }
 
   /**
@@ -108,196 +63,23 @@ final class Diagnostics {
    * @param pauseSeconds -1: no pause; 0: keep a failed test's network until the JVM exits; n: also
    *     hold the failed test n seconds
    */
-  record Settings(
+  record Plan(
       ExtensionContext owner, Path reportDir, Capture.Mode mode, long maxBytes, long pauseSeconds) {
 
-    /**
-     * Starts capturing on the freshly built network when the mode asks for it. A capture that
-     * cannot start is noted in later reports and logged, not thrown: the test runs without it.
-     */
+    /** Starts capturing on the freshly built network when the mode asks for it. */
     Diagnostics start(DefaultNetwork network) {
-      PacketCapture capture = null;
-      String problem = null;
-      if (mode != Capture.Mode.NEVER) {
-        try {
-          String thread =
-              "netns-capture "
-                  + owner.getRequiredTestClass().getSimpleName()
-                  + owner.getTestMethod().map(m -> "." + m.getName() + "()").orElse("");
-          capture =
-              startCapture(network.running(), testDirectory(reportDir, owner), maxBytes, thread);
-        } catch (IOException | RuntimeException e) {
-          problem = "capture could not start: " + e;
-          LOG.warning(() -> "netns: " + owner.getUniqueId() + " runs without packet capture: " + e);
-        }
-      }
-      return new Diagnostics(network, this, capture, problem);
-    }
-  }
-
-  /** The test's {@code @Capture}, else its class's (innermost first), else the configuration. */
-  static Capture.Mode captureMode(ExtensionContext context) {
-    Optional<Method> method = context.getTestMethod();
-    if (method.isPresent()) {
-      Optional<Capture> own = AnnotationSupport.findAnnotation(method.get(), Capture.class);
-      if (own.isPresent()) {
-        return own.get().mode();
-      }
-    }
-    List<Class<?>> chain = Declarations.classChain(context.getRequiredTestClass());
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      Optional<Capture> onClass = AnnotationSupport.findAnnotation(chain.get(i), Capture.class);
-      if (onClass.isPresent()) {
-        return onClass.get().mode();
-      }
-    }
-    return context
-        .getConfigurationParameter(NetNamespace.CAPTURE_PROPERTY_NAME)
-        .map(Diagnostics::parseMode)
-        // Off unless asked for: closing packet sockets waits for the kernel (~10 ms a test).
-        .orElse(Capture.Mode.NEVER);
-  }
-
-  static Capture.Mode parseMode(String value) {
-    return switch (value.trim().replace("_", "").toLowerCase(Locale.ROOT)) {
-      case "never" -> Capture.Mode.NEVER;
-      case "onfailure" -> Capture.Mode.ON_FAILURE;
-      case "always" -> Capture.Mode.ALWAYS;
-      default ->
-          throw new ExtensionConfigurationException(
-              "configuration parameter "
-                  + NetNamespace.CAPTURE_PROPERTY_NAME
-                  + " must be never, onFailure or always, but was '"
-                  + value
-                  + "'");
-    };
-  }
-
-  static long parseSize(String value) {
-    Matcher m = SIZE.matcher(value.trim());
-    long size = -1;
-    if (m.matches()) {
-      int shift =
-          switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-          };
-      try {
-        size = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
-      } catch (ArithmeticException | NumberFormatException e) {
-        size = -1;
-      }
-    }
-    if (size < 1024) {
-      throw new ExtensionConfigurationException(
-          "configuration parameter "
-              + NetNamespace.CAPTURE_MAX_BYTES_PROPERTY_NAME
-              + " must be a size of at least 1024 bytes, such as 8388608 or 8m, but was '"
-              + value
-              + "'");
-    }
-    return size;
-  }
-
-  /** -1: no pause; 0: keep the network until the JVM exits; n: also hold the test n seconds. */
-  static long parsePause(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    if (v.equals("true")) {
-      return 0;
-    }
-    if (v.equals("false") || v.isEmpty()) {
-      return -1;
-    }
-    try {
-      long seconds = Long.parseLong(v);
-      if (seconds >= 0) {
-        return seconds;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ExtensionConfigurationException(
-        "configuration parameter "
-            + NetNamespace.PAUSE_ON_FAILURE_PROPERTY_NAME
-            + " must be true, false or a number of seconds to hold the failed test, but was '"
-            + value
-            + "'");
-  }
-
-  /**
-   * Where a test's report and captures go: {@code <reportDir>/<class>/<method>}, with the
-   * invocation's index for repeated and parameterized tests, or {@code <class>/shared-network} for
-   * a class's network.
-   */
-  static Path testDirectory(Path reportDir, ExtensionContext context) {
-    Path classDir = reportDir.resolve(safe(context.getRequiredTestClass().getName()));
-    Optional<Method> method = context.getTestMethod();
-    if (method.isEmpty()) {
-      return classDir.resolve(SHARED_NETWORK_DIR);
-    }
-    String name = method.get().getName();
-    String id = context.getUniqueId();
-    int last = id.lastIndexOf("/[");
-    if (last >= 0 && !id.startsWith("/[method:", last)) {
-      String segment = id.substring(last + 2, id.length() - 1);
-      name += "-" + segment.substring(segment.indexOf(':') + 1).replace("#", "");
-    }
-    return classDir.resolve(safe(name));
-  }
-
-  private static String safe(String name) {
-    return name.replaceAll("[^A-Za-z0-9._$-]", "_");
-  }
-
-  /** One socket per interface (loopback aside) of every declared namespace. */
-  private static PacketCapture startCapture(
-      RunningTopology running, Path dir, long maxBytes, String threadName) throws IOException {
-    List<PacketCapture.Target> targets = new ArrayList<>();
-    for (Map.Entry<String, NetworkNamespace> host : running.namespaces().entrySet()) {
-      for (LinkInfo link : Inspection.links(host.getValue())) {
-        if (!link.name().equals("lo")) {
-          targets.add(
-              new PacketCapture.Target(
-                  host.getValue(),
-                  link.name(),
-                  dir.resolve(safe(host.getKey() + "-" + link.name()) + ".pcap")));
-        }
-      }
-    }
-    if (targets.isEmpty()) {
-      return null;
-    }
-    createDirectories(dir);
-    deleteStale(dir);
-    return PacketCapture.start(targets, threadName, maxBytes);
-  }
-
-  /**
-   * Creates a test's directory. A test of the same class that passes at the same moment removes the
-   * class's directory once empty, which can fall between the two steps of creating it.
-   */
-  private static void createDirectories(Path dir) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Files.createDirectories(dir);
-        return;
-      } catch (java.nio.file.NoSuchFileException e) {
-        if (attempt == 3) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /** Files an earlier run of the same test left, which would otherwise pass for this run's. */
-  private static void deleteStale(Path dir) throws IOException {
-    try (DirectoryStream<Path> old =
-        Files.newDirectoryStream(dir, "{*.pcap," + REPORT_FILE + "}")) {
-      for (Path file : old) {
-        Files.deleteIfExists(file);
-      }
+      CaptureSession capture =
+          mode == Capture.Mode.NEVER
+              ? CaptureSession.none()
+              : CaptureSession.start(
+                  network.running(),
+                  ReportLayout.testDirectory(reportDir, owner),
+                  maxBytes,
+                  "netns-capture "
+                      + owner.getRequiredTestClass().getSimpleName()
+                      + owner.getTestMethod().map(m -> "." + m.getName() + "()").orElse(""),
+                  owner.getUniqueId());
+      return new Diagnostics(network, this, capture);
     }
   }
 
@@ -318,8 +100,7 @@ final class Diagnostics {
       Path report = writeReport(context, failure, "when the test failed");
       context.publishReportEntry("netns.report", report.toAbsolutePath().toString());
       context.publishReportEntry(
-          "netns.network",
-          NetworkReport.summary(network, capture == null ? 0 : capture.targets().size()));
+          "netns.network", NetworkReport.summary(network, capture.interfaces()));
       failure.addSuppressed(new FailureNote(note(report), null));
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(new FailureNote("netns: could not write the network report: " + e, e));
@@ -331,152 +112,84 @@ final class Diagnostics {
    * where no handler saw it (an extension's callback, say). Then decides the pause.
    */
   void beforeTeardown() {
-    Optional<Throwable> failure = owner.getExecutionException();
+    Optional<Throwable> failure = plan.owner().getExecutionException();
     if (failure.isPresent() && !(failure.get() instanceof TestAbortedException)) {
       failed = true;
-      if (!reported.contains(owner.getUniqueId())) {
-        failed(owner, failure.get());
+      if (!reported.contains(plan.owner().getUniqueId())) {
+        failed(plan.owner(), failure.get());
       }
     }
   }
 
   /** True when the test failed and {@code netns.pauseOnFailure} asks to keep its network. */
   boolean pauseRequested() {
-    return failed && pauseSeconds >= 0;
+    return failed && plan.pauseSeconds() >= 0;
   }
 
   /**
    * Stops the capture (sockets closed, thread joined) before the namespaces go, then keeps or
    * deletes its files as the mode says; kept files are listed in the test's reports. Idempotent.
    */
-  synchronized void stopCapture() {
-    if (capture == null || captured != null) {
+  void stopCapture() {
+    List<String> kept = capture.stop(plan.mode() == Capture.Mode.ALWAYS || failed);
+    if (kept.isEmpty()) {
       return;
-    }
-    captured = capture.stop();
-    boolean keep = mode == Capture.Mode.ALWAYS || failed;
-    if (!keep) {
-      deleteCaptures();
-      return;
-    }
-    List<String> lines = new ArrayList<>();
-    for (PacketCapture.Summary s : captured) {
-      lines.add(describe(s));
     }
     for (Path report : reports) {
       try {
         Files.writeString(
             report,
-            "\n== packet captures at teardown\n  " + String.join("\n  ", lines) + "\n",
-            java.nio.file.StandardOpenOption.APPEND);
+            "\n== packet captures at teardown\n  " + String.join("\n  ", kept) + "\n",
+            StandardOpenOption.APPEND);
       } catch (IOException e) {
         LOG.warning(() -> "netns: cannot append capture summary to " + report + ": " + e);
       }
     }
     try {
-      owner.publishReportEntry(
-          "netns.capture",
-          captured.get(0).target().file().toAbsolutePath().getParent()
-              + " ("
-              + captured.size()
-              + " pcap files)");
+      plan.owner()
+          .publishReportEntry(
+              "netns.capture",
+              capture.directory().orElseThrow() + " (" + kept.size() + " pcap files)");
     } catch (RuntimeException e) {
       // a report entry is a courtesy; the files are there
     }
   }
 
-  private String describe(PacketCapture.Summary s) {
-    StringBuilder line =
-        new StringBuilder(s.target().file().toAbsolutePath().toString())
-            .append(": ")
-            .append(s.frames())
-            .append(" frames, ")
-            .append(s.bytes())
-            .append(" bytes");
-    if (s.framesNotWritten() > 0) {
-      line.append("; ")
-          .append(s.framesNotWritten())
-          .append(" later frames NOT written: the file reached ")
-          .append(NetNamespace.CAPTURE_MAX_BYTES_PROPERTY_NAME)
-          .append('=')
-          .append(maxBytes);
-    }
-    if (s.kernelDrops() > 0) {
-      line.append("; ")
-          .append(s.kernelDrops())
-          .append(" frames dropped by the kernel (capture socket buffer full)");
-    }
-    if (s.failure() != null) {
-      line.append("; capture stopped early: ").append(s.failure());
-    }
-    return line.toString();
-  }
-
-  private void deleteCaptures() {
-    Path dir = null;
-    for (PacketCapture.Summary s : captured) {
-      dir = s.target().file().getParent();
-      try {
-        Files.deleteIfExists(s.target().file());
-      } catch (IOException e) {
-        LOG.warning(() -> "netns: cannot delete " + s.target().file() + ": " + e);
-      }
-    }
-    // The test's directory and its class's, when nothing else is in them.
-    for (int up = 0; dir != null && up < 2; up++, dir = dir.getParent()) {
-      try {
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        return; // not empty
-      }
-    }
+  /**
+   * Keeps the network of a failed test until the JVM exits (see {@link PauseOnFailure}), with
+   * {@code teardown} registered to run at exit.
+   */
+  void pause(String ownerName, List<Path> bindings, Runnable teardown) {
+    PauseOnFailure.pause(
+        ownerName,
+        network.running().allNamespaces(),
+        bindings,
+        reports,
+        plan.pauseSeconds(),
+        teardown);
   }
 
   private Path writeReport(ExtensionContext context, Throwable failure, String moment)
       throws IOException {
-    Path dir = testDirectory(reportDir, context);
-    createDirectories(dir);
-    Path file = dir.resolve(REPORT_FILE);
+    Path dir = ReportLayout.testDirectory(plan.reportDir(), context);
+    ReportLayout.createDirectories(dir);
+    Path file = dir.resolve(ReportLayout.REPORT_FILE);
     Files.writeString(
         file,
         NetworkReport.describe(
-            network, testName(context), failure, moment, network.seedsUsed(), captureLines()));
+            network, testName(context), failure, moment, network.seedsUsed(), capture.lines()));
     reports.add(file);
     return file;
-  }
-
-  private List<String> captureLines() {
-    List<String> lines = new ArrayList<>();
-    if (captureProblem != null) {
-      lines.add(captureProblem);
-    }
-    if (capture != null) {
-      List<PacketCapture.Target> targets = capture.targets();
-      List<Long> frames = capture.framesSoFar();
-      for (int i = 0; i < targets.size(); i++) {
-        lines.add(
-            targets.get(i).file().toAbsolutePath()
-                + " ("
-                + targets.get(i).namespace().name()
-                + ":"
-                + targets.get(i).link()
-                + ", "
-                + frames.get(i)
-                + " frames so far; written out at teardown)");
-      }
-    }
-    return lines;
   }
 
   private String note(Path report) {
     StringBuilder note =
         new StringBuilder("netns: the network as this failure left it: ")
             .append(report.toAbsolutePath());
-    if (capture != null) {
-      note.append("; packets: ")
-          .append(capture.targets().get(0).file().toAbsolutePath().getParent())
-          .append("/*.pcap (tcpdump -nn -r FILE)");
-    }
+    capture
+        .directory()
+        .ifPresent(
+            dir -> note.append("; packets: ").append(dir).append("/*.pcap (tcpdump -nn -r FILE)"));
     return note.toString();
   }
 
@@ -488,45 +201,6 @@ final class Diagnostics {
     boolean invocation =
         context.getTestMethod().isPresent() && !context.getUniqueId().endsWith(")]");
     return invocation ? name + " [" + context.getDisplayName() + "]" : name;
-  }
-
-  /**
-   * Keeps the network of a failed test until the JVM exits: prints how to enter each namespace,
-   * registers {@code teardown} to run at exit, and holds the test for the configured seconds.
-   */
-  void pause(String ownerName, List<Path> bindings, Runnable teardown) {
-    RunningTopology running = network.running();
-    StringBuilder message =
-        new StringBuilder("\nnetns: ")
-            .append(ownerName)
-            .append(" failed; its network stays up until this JVM exits (")
-            .append(NetNamespace.PAUSE_ON_FAILURE_PROPERTY_NAME)
-            .append("). Enter a namespace with:\n");
-    for (NetworkNamespace ns : running.allNamespaces()) {
-      message
-          .append("  ")
-          .append(String.format("%-16s", ns.name()))
-          .append(' ')
-          .append(NetworkReport.enterCommand(ns))
-          .append(" ip -s addr\n");
-    }
-    for (Path binding : bindings) {
-      message.append("  or: ip netns exec ").append(binding.getFileName()).append(" <command>\n");
-    }
-    reports.forEach(r -> message.append("Report: ").append(r.toAbsolutePath()).append('\n'));
-    if (pauseSeconds > 0) {
-      message.append("Holding this test for ").append(pauseSeconds).append(" s.\n");
-    }
-    System.err.print(message);
-    System.err.flush();
-    Runtime.getRuntime().addShutdownHook(new Thread(teardown, "netns-teardown-at-exit"));
-    if (pauseSeconds > 0) {
-      try {
-        Thread.sleep(pauseSeconds * 1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** Points a failure at its report; it carries no stack of its own. */

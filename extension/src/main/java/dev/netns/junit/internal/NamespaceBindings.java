@@ -1,11 +1,9 @@
 package dev.netns.junit.internal;
 
 import dev.netns.junit.NetNamespace;
+import dev.netns.kernel.NamespaceBinding;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.UserNamespaces;
-import dev.netns.nativeaccess.Errno;
-import dev.netns.nativeaccess.KernelException;
-import dev.netns.nativeaccess.LibC;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,12 +20,21 @@ import java.util.regex.Pattern;
  * The debugging aid behind {@code netns.bind=true}: each namespace bound under {@code /run/netns}
  * as {@code nj-PID-N-NAME}, so that {@code ip netns exec} reaches it while a test is paused.
  * Bindings carry this JVM's pid; at the first binding, those whose pid is dead are reaped, and no
- * other name under {@code /run/netns} is ever touched.
+ * other name under {@code /run/netns} is ever touched. The mount itself is {@link
+ * NamespaceBinding}'s.
  */
 final class NamespaceBindings implements AutoCloseable {
   private static final Path RUN_NETNS = Path.of("/run/netns");
   private static final Pattern OURS = Pattern.compile("nj-(\\d+)-\\d+-.*");
   private static final AtomicLong COUNTER = new AtomicLong();
+
+  /**
+   * The longest namespace name a binding can carry: a file name holds {@link
+   * NamespaceBinding#NAME_MAX} bytes, of which {@code nj-PID-N-} takes up to 31 (a pid of up to 7
+   * digits, the most {@code pid_max} allows, and a counter of up to 19).
+   */
+  static final int MAX_NAME_BYTES = NamespaceBinding.NAME_MAX - "nj-".length() - 7 - 1 - 19 - 1;
+
   private static volatile boolean reaped;
 
   private final List<Path> bound;
@@ -43,11 +50,10 @@ final class NamespaceBindings implements AutoCloseable {
   /**
    * Why this JVM cannot bind namespaces, known before anything is made; empty when it may. A JVM
    * inside a user namespace that does not own its mount namespace (as under the rootless launcher)
-   * may not mount anything: asked to unmount a file it just made, which is no mount point, the
-   * kernel answers EPERM before it looks, where a JVM that may mount gets EINVAL.
+   * may not mount anything.
    */
   static Optional<String> refusedHere() {
-    if (!UserNamespaces.insideUserNamespace() || mayMount()) {
+    if (!UserNamespaces.insideUserNamespace() || NamespaceBinding.mayMount()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -61,42 +67,50 @@ final class NamespaceBindings implements AutoCloseable {
             + " docs/getting-started.md).");
   }
 
-  private static boolean mayMount() {
-    Path probe = null;
-    try {
-      probe = Files.createTempFile("netns-junit-mount-probe", "");
-      LibC.instance().umount2(probe.toString(), 0);
-      return true;
-    } catch (KernelException e) {
-      return e.errno() != Errno.EPERM;
-    } catch (IOException e) {
-      return true; // no probe: let binding try and report what fails
-    } finally {
-      if (probe != null) {
-        try {
-          Files.deleteIfExists(probe);
-        } catch (IOException e) {
-          // a stray empty file in the temp directory
-        }
-      }
+  /**
+   * Why namespace {@code name} cannot be bound, checked before anything is built; empty when it
+   * can.
+   */
+  static Optional<String> nameProblem(String name) {
+    int length = fileNamePart(name).length();
+    if (length <= MAX_NAME_BYTES) {
+      return Optional.empty();
     }
+    return Optional.of(
+        "namespace \""
+            + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
+            + "\" has a name of "
+            + length
+            + " characters, too long for "
+            + NetNamespace.BIND_PROPERTY_NAME
+            + "=true, which binds it as "
+            + RUN_NETNS
+            + "/nj-PID-N-NAME: use a name of at most "
+            + MAX_NAME_BYTES
+            + " characters, or leave "
+            + NetNamespace.BIND_PROPERTY_NAME
+            + " unset");
+  }
+
+  /** The name as it appears in a file name: characters other than these become '_'. */
+  private static String fileNamePart(String name) {
+    return name.replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
   /** Binds every namespace; on failure unbinds those already bound. */
   static NamespaceBindings bind(Map<String, NetworkNamespace> namespaces) throws IOException {
-    LibC libc = LibC.instance();
-    reapDeadOnce(libc);
+    reapDeadOnce();
     Files.createDirectories(RUN_NETNS);
     long pid = ProcessHandle.current().pid();
     List<Path> bound = new ArrayList<>();
     NamespaceBindings bindings = new NamespaceBindings(bound);
     try {
       for (NetworkNamespace ns : namespaces.values()) {
-        String safe = ns.name().replaceAll("[^A-Za-z0-9_.-]", "_");
-        Path target = RUN_NETNS.resolve("nj-" + pid + "-" + COUNTER.incrementAndGet() + "-" + safe);
-        Files.createFile(target);
+        Path target =
+            RUN_NETNS.resolve(
+                "nj-" + pid + "-" + COUNTER.incrementAndGet() + "-" + fileNamePart(ns.name()));
+        NamespaceBinding.bind(ns, target);
         bound.add(target);
-        libc.bindMount("/proc/" + pid + "/fd/" + ns.fd(), target.toString());
       }
       return bindings;
     } catch (IOException | RuntimeException e) {
@@ -116,31 +130,22 @@ final class NamespaceBindings implements AutoCloseable {
 
   @Override
   public void close() {
-    unbind(LibC.instance(), bound);
+    unbind(bound);
   }
 
-  private static void unbind(LibC libc, List<Path> paths) {
-    RuntimeException failure = null;
+  private static void unbind(List<Path> paths) {
+    Failures failures = new Failures();
     for (Path path : paths) {
-      try {
-        try {
-          libc.umount2(path.toString(), LibC.MNT_DETACH);
-        } catch (RuntimeException notMounted) {
-          // created but never mounted: only the file is left
-        }
-        Files.deleteIfExists(path);
-      } catch (IOException | RuntimeException e) {
-        RuntimeException wrapped = new IllegalStateException("cannot remove " + path, e);
-        if (failure == null) {
-          failure = wrapped;
-        } else {
-          failure.addSuppressed(wrapped);
-        }
-      }
+      failures.run(
+          () -> {
+            try {
+              NamespaceBinding.unbind(path);
+            } catch (IOException | RuntimeException e) {
+              throw new IllegalStateException("cannot remove " + path, e);
+            }
+          });
     }
-    if (failure != null) {
-      throw failure;
-    }
+    failures.throwIfAny();
   }
 
   /**
@@ -149,13 +154,13 @@ final class NamespaceBindings implements AutoCloseable {
    */
   static void reapDeadBindings() {
     try {
-      reapDeadOnce(LibC.instance());
+      reapDeadOnce();
     } catch (IOException | RuntimeException | LinkageError e) {
       // Nothing to reap, or not allowed to: the tests themselves do not depend on it.
     }
   }
 
-  private static synchronized void reapDeadOnce(LibC libc) throws IOException {
+  private static synchronized void reapDeadOnce() throws IOException {
     if (reaped || !Files.isDirectory(RUN_NETNS)) {
       reaped = true;
       return;
@@ -169,7 +174,7 @@ final class NamespaceBindings implements AutoCloseable {
         }
       }
     }
-    unbind(libc, dead);
+    unbind(dead);
     reaped = true;
   }
 }

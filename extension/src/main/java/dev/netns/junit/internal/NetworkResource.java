@@ -7,14 +7,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A test's (or a class's) network in JUnit's store: closing it stops what the test started inside,
  * stops the packet capture, tears the network down, and then checks that no thread of the JVM is
  * left in its namespaces. Under {@code netns.pauseOnFailure}, a failed test's network is kept
  * instead, and torn down when the JVM exits.
+ *
+ * <p>Both {@link AutoCloseable} and {@link ExtensionContext.Store.CloseableResource}, as JUnit's
+ * own {@code TempDirectory} is: JUnit before 5.13 closes only the latter, later versions the former
+ * (and each value once).
  */
-final class NetworkResource implements AutoCloseable {
+// CloseableResource is deprecated since JUnit 5.13 (in favour of AutoCloseable) but still in JUnit
+// 6, and the only interface that JUnit 5.10 to 5.12 close.
+@SuppressWarnings("deprecation")
+final class NetworkResource implements AutoCloseable, ExtensionContext.Store.CloseableResource {
   private static final Logger LOG = Logger.getLogger(NetworkResource.class.getName());
   private static final long LEAK_GRACE_MILLIS = 2_000;
 

@@ -1,0 +1,40 @@
+package dev.netns.junit.internal;
+
+import dev.netns.junit.NetNamespace;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What a failure of a test or lifecycle method carries along: the seeds of the userspace
+ * impairments it ran (to replay it), and a pointer to the report of the network as the failure left
+ * it (see {@link Diagnostics}).
+ */
+final class FailureNotes {
+  private FailureNotes() {}
+
+  /** Adds the notes to {@code failure} and returns it; {@code resource} may be null. */
+  static Throwable annotate(ExtensionContext context, NetworkResource resource, Throwable failure) {
+    if (resource == null) {
+      return failure;
+    }
+    if (!resource.network().seedsUsed().isEmpty()) {
+      failure.addSuppressed(
+          new ImpairmentSeeds(
+              "netns: this test ran userspace impairments: "
+                  + String.join("; ", resource.network().seedsUsed())
+                  + ". Replay with Impairment.withSeed(...) or the configuration parameter "
+                  + NetNamespace.SEED_PROPERTY_NAME
+                  + "=<seed>."));
+    }
+    resource.diagnostics().failed(context, failure);
+    return failure;
+  }
+
+  /** Carries the seeds of a failed test's impairments in its report. */
+  static final class ImpairmentSeeds extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ImpairmentSeeds(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

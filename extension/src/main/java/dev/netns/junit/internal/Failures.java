@@ -1,0 +1,67 @@
+package dev.netns.junit.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Failures collected by a step that must go on after the first one (teardown, closing many things):
+ * the first is thrown at the end with the others suppressed in it, so none is lost.
+ *
+ * <pre>{@code
+ * Failures failures = new Failures();
+ * failures.run(bindings::close);
+ * failures.run(running::close);
+ * failures.throwIfAny();
+ * }</pre>
+ */
+final class Failures {
+  private final List<Throwable> collected = new ArrayList<>();
+
+  /** Runs {@code step}, keeping what it throws. */
+  void run(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      collected.add(e);
+    }
+  }
+
+  /** Keeps a failure that happened elsewhere. */
+  void add(Throwable failure) {
+    collected.add(failure);
+  }
+
+  boolean isEmpty() {
+    return collected.isEmpty();
+  }
+
+  /**
+   * Adds every collected failure as suppressed to {@code primary} (a failure that is being thrown
+   * anyway) and returns it.
+   */
+  <T extends Throwable> T suppressedIn(T primary) {
+    collected.forEach(primary::addSuppressed);
+    return primary;
+  }
+
+  /**
+   * Throws the first failure with the rest suppressed in it; an exception that is neither unchecked
+   * nor an error is wrapped in an {@link IllegalStateException}.
+   */
+  void throwIfAny() {
+    if (collected.isEmpty()) {
+      return;
+    }
+    Throwable first = collected.get(0);
+    for (Throwable other : collected.subList(1, collected.size())) {
+      first.addSuppressed(other);
+    }
+    if (first instanceof RuntimeException e) {
+      throw e;
+    }
+    if (first instanceof Error e) {
+      throw e;
+    }
+    throw new IllegalStateException(first);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.netns.junit.internal;
+
+import org.junit.jupiter.api.extension.InvocationInterceptor.Invocation;
+
+/**
+ * Runs an {@code @InNamespace} test or lifecycle method on its namespace's thread, as JUnit's
+ * {@code @Timeout(threadMode = SEPARATE_THREAD)} runs one on a thread of its own: {@code proceed()}
+ * exactly once, and what the method throws is rethrown as is.
+ */
+final class NamespaceInvocation {
+  private NamespaceInvocation() {}
+
+  static void proceedIn(NetworkResource resource, String namespace, Invocation<Void> invocation)
+      throws Throwable {
+    DefaultNetNs ns = (DefaultNetNs) resource.network().namespace(namespace);
+    Throwable[] thrown = new Throwable[1];
+    ns.namespace()
+        .call(
+            () -> {
+              try {
+                invocation.proceed();
+              } catch (Throwable t) {
+                thrown[0] = t;
+              }
+              return null;
+            });
+    if (thrown[0] != null) {
+      throw thrown[0];
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.netns.junit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where {@code netns.require} comes from: the environment variable {@code CI=true} turns it on by
+ * default (most CI systems set it), and an explicit value wins either way.
+ */
+class SettingsTest {
+  private static Settings parse(Map<String, String> parameters, String ci) {
+    return Settings.parse(key -> Optional.ofNullable(parameters.get(key)), Optional.ofNullable(ci));
+  }
+
+  @Test
+  void requireIsOffOutsideCi() {
+    assertThat(parse(Map.of(), null).require()).isEqualTo(RequirePolicy.SKIP);
+    assertThat(parse(Map.of(), "false").require()).isEqualTo(RequirePolicy.SKIP);
+  }
+
+  @Test
+  void requireIsOnByDefaultOnCi() {
+    assertThat(parse(Map.of(), "true").require()).isEqualTo(RequirePolicy.FAIL_ON_CI);
+  }
+
+  @Test
+  void anExplicitValueWinsOverCi() {
+    assertThat(parse(Map.of("netns.require", "false"), "true").require())
+        .isEqualTo(RequirePolicy.SKIP);
+    assertThat(parse(Map.of("netns.require", "true"), null).require())
+        .isEqualTo(RequirePolicy.FAIL);
+  }
+
+  @Test
+  void defaultsOfTheOtherSettings() {
+    Settings settings = parse(Map.of(), null);
+    assertThat(settings.threadLeaks()).isEqualTo(ThreadLeakPolicy.FAIL);
+    assertThat(settings.bind()).isFalse();
+    assertThat(settings.seed()).isEmpty();
+    assertThat(settings.reportDir()).isEqualTo(Settings.DEFAULT_REPORT_DIR);
+    assertThat(settings.capture()).isEqualTo(dev.netns.junit.Capture.Mode.NEVER);
+    assertThat(settings.captureMaxBytes()).isEqualTo(8L << 20);
+    assertThat(settings.pauseSeconds()).isEqualTo(-1);
+  }
+}
