@@ -10,7 +10,12 @@ import java.nio.file.Path;
  * show them ({@code net:[4026531840]}).
  */
 public final class NamespaceInode {
-  private static final Path THREAD_SELF = Path.of("/proc/thread-self/ns/net");
+  /**
+   * The calling thread's own {@code ns/net} link ({@code /proc/self} would be the main thread's).
+   */
+  static final String THREAD_SELF_LINK = "/proc/thread-self/ns/net";
+
+  private static final Path THREAD_SELF = Path.of(THREAD_SELF_LINK);
 
   private NamespaceInode() {}
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +35,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * }</pre>
  */
 public final class NetworkNamespace implements AutoCloseable {
-  private static final String NS_SELF = "/proc/thread-self/ns/net";
   private static final int LOOPBACK_INDEX = 1;
 
   private final LibC libc;
@@ -46,7 +44,6 @@ public final class NetworkNamespace implements AutoCloseable {
   private final NetlinkSocket netlink;
   private final boolean created;
   private final AtomicInteger threadNumber = new AtomicInteger();
-  private final Set<Thread> startedThreads = ConcurrentHashMap.newKeySet();
   private ThreadPoolExecutor thread;
   private Thread serviceThread;
   private volatile boolean closed;
@@ -203,7 +200,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
   /** On the factory thread: takes a fd and a netlink socket of the thread's current namespace. */
   private static NetworkNamespace adoptCurrent(LibC libc, String name, boolean created) {
-    int fd = libc.open(NS_SELF, LibC.O_RDONLY | LibC.O_CLOEXEC);
+    int fd = libc.open(NamespaceInode.THREAD_SELF_LINK, LibC.O_RDONLY | LibC.O_CLOEXEC);
     try {
       long inode = NamespaceInode.ofCurrentThread();
       return new NetworkNamespace(libc, name, fd, inode, NetlinkSocket.open(libc), created);
@@ -282,10 +279,12 @@ public final class NetworkNamespace implements AutoCloseable {
 
   /**
    * Runs {@code task} on this namespace's thread and returns its result; exceptions thrown by the
-   * task are rethrown as they are. Called from the namespace thread itself, runs the task directly.
+   * task are rethrown as they are. Called from a thread that is already inside this namespace (its
+   * own threads, and threads that code running inside started), runs the task directly: queued
+   * behind the task that started it, it would wait forever if that task waits for it.
    */
   public <T> T call(Callable<T> task) throws Exception {
-    if (Thread.currentThread() instanceof NamespaceThread t && t.namespace == this) {
+    if (isInside(Thread.currentThread())) {
       return task.call();
     }
     Future<T> future =
@@ -322,18 +321,30 @@ public final class NetworkNamespace implements AutoCloseable {
     return task -> newThread(task, false);
   }
 
+  /**
+   * Holds no reference to the thread once made: a long test that keeps replacing pool threads would
+   * otherwise keep every one it ever had.
+   */
   private NamespaceThread newThread(Runnable task, boolean service) {
-    NamespaceThread t =
-        new NamespaceThread(
-            this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), service);
-    startedThreads.add(t);
-    return t;
+    return new NamespaceThread(
+        this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), service);
   }
 
-  /** Threads this handle started that are still alive. */
-  public List<Thread> liveThreads() {
-    startedThreads.removeIf(t -> !t.isAlive() && t.getState() != Thread.State.NEW);
-    return List.copyOf(startedThreads);
+  /**
+   * True when {@code current}, the calling thread, is inside this namespace: one of this handle's
+   * threads, or a platform thread whose {@code /proc/thread-self/ns/net} says so. Never a virtual
+   * thread, which may move to another carrier between the check and the task.
+   */
+  private boolean isInside(Thread current) {
+    if (current instanceof NamespaceThread t) {
+      if (t.namespace == this) {
+        return true;
+      }
+    } else if (Home.isVirtual(current)) {
+      return false;
+    }
+    ensureOpen();
+    return NamespaceInode.ofCurrentThread() == inode;
   }
 
   private synchronized ThreadPoolExecutor executor() {
@@ -458,9 +469,8 @@ public final class NetworkNamespace implements AutoCloseable {
       t.join(10_000);
       int tid = t instanceof NamespaceThread nt ? nt.tid : 0;
       if (tid > 0) {
-        Path task = Path.of("/proc/self/task", Integer.toString(tid));
         long deadline = System.nanoTime() + 1_000_000_000L;
-        while (Files.exists(task) && System.nanoTime() < deadline) {
+        while (Tasks.isListed(tid) && System.nanoTime() < deadline) {
           Thread.onSpinWait();
         }
       }

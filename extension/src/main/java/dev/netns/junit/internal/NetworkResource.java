@@ -1,22 +1,27 @@
 package dev.netns.junit.internal;
 
+import dev.netns.kernel.NamespaceProcesses;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.ProcessInfo;
 import dev.netns.topology.RunningTopology;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
- * A test's (or a class's) network in JUnit's store: closing it stops what the test started inside,
- * stops the packet capture, tears the network down, and then checks that no thread of the JVM is
- * left in its namespaces. Under {@code netns.pauseOnFailure}, a failed test's network is kept
- * instead, and torn down when the JVM exits.
+ * A test's (or a class's) network in JUnit's store: closing it stops what the test started inside
+ * and kills every process still inside its namespaces, stops the packet capture, tears the network
+ * down, and then checks that no thread of the JVM is left in its namespaces. Under {@code
+ * netns.pauseOnFailure}, a failed test's network is kept instead, and torn down when the JVM exits.
  */
 final class NetworkResource implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NetworkResource.class.getName());
   private static final long LEAK_GRACE_MILLIS = 2_000;
+  private static final Duration PROCESS_KILL_WAIT = Duration.ofSeconds(5);
 
   private final DefaultNetwork network;
   private final String owner;
@@ -57,6 +62,7 @@ final class NetworkResource implements AutoCloseable {
       for (DefaultNetNs ns : network.handles()) {
         ns.stopStarted(failures);
       }
+      killProcessesInside(failures);
     }
     // Capture sockets and their thread go before the namespaces do.
     diagnostics.stopCapture();
@@ -118,6 +124,7 @@ final class NetworkResource implements AutoCloseable {
     for (DefaultNetNs ns : network.handles()) {
       ns.stopStarted(failures);
     }
+    killProcessesInside(failures);
     try {
       bindings.close();
     } catch (RuntimeException e) {
@@ -130,6 +137,26 @@ final class NetworkResource implements AutoCloseable {
     }
     failures.forEach(f -> System.err.println("netns: tearing down " + owner + " at exit: " + f));
     System.err.println("netns: tore down the network of " + owner + " at exit");
+  }
+
+  /**
+   * Kills every process still inside the namespaces, whoever started it: an orphan of a shell that
+   * backgrounded it, or a daemon that left its session, keeps a namespace alive past the JVM.
+   */
+  private void killProcessesInside(List<Throwable> failures) {
+    try {
+      List<ProcessInfo> killed =
+          NamespaceProcesses.killAllInside(network.running().allNamespaces(), PROCESS_KILL_WAIT);
+      if (!killed.isEmpty()) {
+        LOG.warning(
+            owner
+                + " left processes inside its network namespaces; killed them (SIGKILL) at"
+                + " teardown: "
+                + killed.stream().map(ProcessInfo::toString).collect(Collectors.joining(", ")));
+      }
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
   }
 
   private static List<String> awaitNoThreadsInside(Set<Long> inodes) {
