@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -301,14 +302,50 @@ public final class NetworkNamespace implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw e;
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception exception) {
-        throw exception;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
+      throw unwrap(e);
+    }
+  }
+
+  /** The task's own exception, to be rethrown as it is; an {@link Error} is thrown at once. */
+  private static Exception unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof Exception exception) {
+      return exception;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return e;
+  }
+
+  /**
+   * Runs {@code task} on a new thread of its own inside this namespace, waits for it to end, and
+   * returns its result; exceptions thrown by the task are rethrown as they are. For long tasks, a
+   * test body for one: on the service thread, it would make every {@link #call} from another thread
+   * wait until it ends, and hang for good if it waits for one of them.
+   */
+  public <T> T callOnNewThread(Callable<T> task) throws Exception {
+    ensureOpen();
+    FutureTask<T> future =
+        new FutureTask<>(
+            () -> {
+              verifyCurrentThread();
+              return task.call();
+            });
+    NamespaceThread thread = newThread(future, EntryFailure.FAILS_EACH_TASK);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      // For example JUnit's timeout: pass it on to the task, as call() does.
+      thread.interrupt();
+      Thread.currentThread().interrupt();
       throw e;
+    }
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw unwrap(e);
     }
   }
 
@@ -318,16 +355,16 @@ public final class NetworkNamespace implements AutoCloseable {
    */
   public ThreadFactory threadFactory() {
     ensureOpen();
-    return task -> newThread(task, false);
+    return task -> newThread(task, EntryFailure.ENDS_THREAD);
   }
 
   /**
    * Holds no reference to the thread once made: a long test that keeps replacing pool threads would
    * otherwise keep every one it ever had.
    */
-  private NamespaceThread newThread(Runnable task, boolean service) {
+  private NamespaceThread newThread(Runnable task, EntryFailure onEntryFailure) {
     return new NamespaceThread(
-        this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), service);
+        this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), onEntryFailure);
   }
 
   /**
@@ -357,7 +394,7 @@ public final class NetworkNamespace implements AutoCloseable {
               0,
               TimeUnit.MILLISECONDS,
               new LinkedBlockingQueue<>(),
-              task -> serviceThread = newThread(task, true));
+              task -> serviceThread = newThread(task, EntryFailure.FAILS_EACH_TASK));
     }
     return thread;
   }
@@ -490,20 +527,28 @@ public final class NetworkNamespace implements AutoCloseable {
     return "NetworkNamespace[" + name + ", net:[" + inode + "]" + (closed ? ", closed" : "") + "]";
   }
 
-  /**
-   * A platform thread that enters its namespace before running its task. A user thread that cannot
-   * enter dies without running its task; the service thread runs its pool loop anyway, and every
-   * task it is given then fails its namespace check instead of hanging its caller.
-   */
+  /** What a namespace thread does when it cannot enter its namespace. */
+  private enum EntryFailure {
+    /** A user's thread dies without running its task. */
+    ENDS_THREAD,
+    /**
+     * The service thread runs its pool loop anyway, and a body thread its task: every task then
+     * fails its namespace check instead of hanging its caller.
+     */
+    FAILS_EACH_TASK
+  }
+
+  /** A platform thread that enters its namespace before running its task. */
   static final class NamespaceThread extends Thread {
     private final NetworkNamespace namespace;
-    private final boolean service;
+    private final EntryFailure onEntryFailure;
     private volatile int tid;
 
-    NamespaceThread(NetworkNamespace namespace, Runnable task, String threadName, boolean service) {
+    NamespaceThread(
+        NetworkNamespace namespace, Runnable task, String threadName, EntryFailure onEntryFailure) {
       super(task, threadName);
       this.namespace = namespace;
-      this.service = service;
+      this.onEntryFailure = onEntryFailure;
       setDaemon(true);
     }
 
@@ -513,7 +558,7 @@ public final class NetworkNamespace implements AutoCloseable {
       try {
         namespace.enter();
       } catch (RuntimeException e) {
-        if (!service) {
+        if (onEntryFailure == EntryFailure.ENDS_THREAD) {
           throw e;
         }
       }

@@ -523,8 +523,10 @@ public final class NetNsExtension
     NetworkResource resource = context.getStore(STORE).get(NETWORK, NetworkResource.class);
     DefaultNetNs ns = (DefaultNetNs) resource.network().namespace(namespace.get());
     Throwable[] thrown = new Throwable[1];
+    // A thread of its own, not the namespace's service thread: a body that waits for another
+    // thread's call into the namespace must not hold the thread that call needs.
     ns.namespace()
-        .call(
+        .callOnNewThread(
             () -> {
               try {
                 invocation.proceed();
