@@ -42,6 +42,7 @@ final class Home implements AutoCloseable {
    * loudly; the factory thread is replaced, so that no later task starts elsewhere.
    */
   void returnTo() {
+    NamespaceInode.forgetCurrentThread();
     try {
       libc.setns(fd, LibC.CLONE_NEWNET);
     } catch (RuntimeException e) {

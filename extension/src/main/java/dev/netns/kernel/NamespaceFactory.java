@@ -101,10 +101,12 @@ final class NamespaceFactory {
   static <T> T visit(LibC libc, Runnable enter, Callable<T> inside) throws Exception {
     int home = homeFd(libc);
     long inode = homeInode(libc);
+    NamespaceInode.forgetCurrentThread();
     enter.run();
     try {
       return inside.call();
     } finally {
+      NamespaceInode.forgetCurrentThread();
       try {
         libc.setns(home, LibC.CLONE_NEWNET);
       } catch (RuntimeException e) {
@@ -184,6 +186,7 @@ final class NamespaceFactory {
         // setns into the namespace it is already in can still be refused (inside a user
         // namespace that does not own it), so only when it has to move.
         if (NamespaceInode.ofCurrentThread() != homeInode(libc)) {
+          NamespaceInode.forgetCurrentThread();
           libc.setns(home, LibC.CLONE_NEWNET);
         }
       } catch (RuntimeException e) {

@@ -98,6 +98,7 @@ public final class NetworkNamespace implements AutoCloseable {
           List<NetworkNamespace> namespaces = new ArrayList<>();
           try (Home home = Home.ofCurrentThread(libc)) {
             for (String name : names) {
+              NamespaceInode.forgetCurrentThread();
               libc.unshare(LibC.CLONE_NEWNET);
               try {
                 if (ipv6) {
@@ -381,7 +382,9 @@ public final class NetworkNamespace implements AutoCloseable {
       return false;
     }
     ensureOpen();
-    return NamespaceInode.ofCurrentThread() == inode;
+    // The remembered inode spares calls from outside a readlink each; a match is read afresh.
+    return NamespaceInode.ofCurrentThreadRemembered() == inode
+        && NamespaceInode.ofCurrentThread() == inode;
   }
 
   private synchronized ThreadPoolExecutor executor() {
@@ -432,6 +435,7 @@ public final class NetworkNamespace implements AutoCloseable {
                 + Thread.currentThread().getName()
                 + " started");
       }
+      NamespaceInode.forgetCurrentThread();
       libc.setns(fd, LibC.CLONE_NEWNET);
     } finally {
       lifecycle.readLock().unlock();
