@@ -34,6 +34,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   String where = blue.call(() -> Files.readString(Path.of("/proc/sys/kernel/hostname")));
  * }
  * }</pre>
+ *
+ * <p>Longer than most classes here: creating, opening, running code inside and closing share one
+ * descriptor and one lifecycle lock (no thread may enter through a descriptor number that close has
+ * freed), and splitting them would hand that lock around.
  */
 public final class NetworkNamespace implements AutoCloseable {
   private static final int LOOPBACK_INDEX = 1;
