@@ -1,5 +1,6 @@
 package dev.netns.benchmarks;
 
+import dev.netns.kernel.NamespaceInode;
 import dev.netns.kernel.NetworkNamespace;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #callRoundTrip}: {@code NetworkNamespace.call} of a task that returns at once: the
  *       hand-off to the namespace thread, its check that it is still inside ({@code readlink} of
  *       {@code /proc/thread-self/ns/net}), and the way back.
+ *   <li>{@link #callerNamespaceCheck}: the {@code readlink} of the calling thread's own {@code
+ *       /proc/thread-self/ns/net}, which tells {@code call} whether the caller is already inside
+ *       (then the task runs right there) or must hand the task over. {@code call} reads it once
+ *       per thread and remembers it; this is what each call from outside would cost otherwise.
  *   <li>{@link #executorRoundTrip}: the same hand-off to a plain single-thread executor, without
  *       namespace or check: the part of the round trip that is just two threads meeting.
  *   <li>{@link #openSocketInNamespace}: a TCP server channel opened, bound to 127.0.0.1:0 and
@@ -67,6 +72,11 @@ public class CallBenchmark {
   @Benchmark
   public Object callRoundTrip() throws Exception {
     return namespace.call(() -> this);
+  }
+
+  @Benchmark
+  public long callerNamespaceCheck() {
+    return NamespaceInode.ofCurrentThread();
   }
 
   @Benchmark

@@ -14,7 +14,6 @@ import java.lang.reflect.Method;
  * }</pre>
  */
 final class Home implements AutoCloseable {
-  private static final String NS_SELF = "/proc/thread-self/ns/net";
   private static final Method IS_VIRTUAL = isVirtualMethod();
 
   private final LibC libc;
@@ -29,7 +28,7 @@ final class Home implements AutoCloseable {
 
   /** Remembers where the calling thread is. */
   static Home ofCurrentThread(LibC libc) {
-    int fd = libc.open(NS_SELF, LibC.O_RDONLY | LibC.O_CLOEXEC);
+    int fd = libc.open(NamespaceInode.THREAD_SELF_LINK, LibC.O_RDONLY | LibC.O_CLOEXEC);
     try {
       return new Home(libc, fd, NamespaceInode.ofCurrentThread());
     } catch (RuntimeException e) {
@@ -43,6 +42,7 @@ final class Home implements AutoCloseable {
    * loudly; the factory thread is replaced, so that no later task starts elsewhere.
    */
   void returnTo() {
+    NamespaceInode.forgetCurrentThread();
     try {
       libc.setns(fd, LibC.CLONE_NEWNET);
     } catch (RuntimeException e) {
@@ -86,13 +86,18 @@ final class Home implements AutoCloseable {
     if (!wayBackProven) {
       return false;
     }
+    return !isVirtual(thread);
+  }
+
+  /** True for a virtual thread, whose namespace is that of whichever carrier it runs on. */
+  static boolean isVirtual(Thread thread) {
     if (IS_VIRTUAL == null) {
-      return true;
+      return false;
     }
     try {
-      return !(Boolean) IS_VIRTUAL.invoke(thread);
+      return (Boolean) IS_VIRTUAL.invoke(thread);
     } catch (ReflectiveOperationException e) {
-      return false;
+      return true;
     }
   }
 

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,9 +34,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   String where = blue.call(() -> Files.readString(Path.of("/proc/sys/kernel/hostname")));
  * }
  * }</pre>
+ *
+ * <p>Longer than most classes here: creating, opening, running code inside and closing share one
+ * descriptor and one lifecycle lock (no thread may enter through a descriptor number that close has
+ * freed), and splitting them would hand that lock around.
  */
 public final class NetworkNamespace implements AutoCloseable {
-  private static final String NS_SELF = "/proc/thread-self/ns/net";
   private static final int LOOPBACK_INDEX = 1;
 
   private final LibC libc;
@@ -46,7 +49,6 @@ public final class NetworkNamespace implements AutoCloseable {
   private final NetlinkSocket netlink;
   private final boolean created;
   private final AtomicInteger threadNumber = new AtomicInteger();
-  private final Set<Thread> startedThreads = ConcurrentHashMap.newKeySet();
   private ThreadPoolExecutor thread;
   private Thread serviceThread;
   private volatile boolean closed;
@@ -100,6 +102,7 @@ public final class NetworkNamespace implements AutoCloseable {
           List<NetworkNamespace> namespaces = new ArrayList<>();
           try (Home home = Home.ofCurrentThread(libc)) {
             for (String name : names) {
+              NamespaceInode.forgetCurrentThread();
               libc.unshare(LibC.CLONE_NEWNET);
               try {
                 if (ipv6) {
@@ -203,7 +206,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
   /** On the factory thread: takes a fd and a netlink socket of the thread's current namespace. */
   private static NetworkNamespace adoptCurrent(LibC libc, String name, boolean created) {
-    int fd = libc.open(NS_SELF, LibC.O_RDONLY | LibC.O_CLOEXEC);
+    int fd = libc.open(NamespaceInode.THREAD_SELF_LINK, LibC.O_RDONLY | LibC.O_CLOEXEC);
     try {
       long inode = NamespaceInode.ofCurrentThread();
       return new NetworkNamespace(libc, name, fd, inode, NetlinkSocket.open(libc), created);
@@ -282,10 +285,12 @@ public final class NetworkNamespace implements AutoCloseable {
 
   /**
    * Runs {@code task} on this namespace's thread and returns its result; exceptions thrown by the
-   * task are rethrown as they are. Called from the namespace thread itself, runs the task directly.
+   * task are rethrown as they are. Called from a thread that is already inside this namespace (its
+   * own threads, and threads that code running inside started), runs the task directly: queued
+   * behind the task that started it, it would wait forever if that task waits for it.
    */
   public <T> T call(Callable<T> task) throws Exception {
-    if (Thread.currentThread() instanceof NamespaceThread t && t.namespace == this) {
+    if (isInside(Thread.currentThread())) {
       return task.call();
     }
     Future<T> future =
@@ -302,14 +307,50 @@ public final class NetworkNamespace implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw e;
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception exception) {
-        throw exception;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
+      throw unwrap(e);
+    }
+  }
+
+  /** The task's own exception, to be rethrown as it is; an {@link Error} is thrown at once. */
+  private static Exception unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof Exception exception) {
+      return exception;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return e;
+  }
+
+  /**
+   * Runs {@code task} on a new thread of its own inside this namespace, waits for it to end, and
+   * returns its result; exceptions thrown by the task are rethrown as they are. For long tasks, a
+   * test body for one: on the service thread, it would make every {@link #call} from another thread
+   * wait until it ends, and hang for good if it waits for one of them.
+   */
+  public <T> T callOnNewThread(Callable<T> task) throws Exception {
+    ensureOpen();
+    FutureTask<T> future =
+        new FutureTask<>(
+            () -> {
+              verifyCurrentThread();
+              return task.call();
+            });
+    NamespaceThread thread = newThread(future, EntryFailure.FAILS_EACH_TASK);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      // For example JUnit's timeout: pass it on to the task, as call() does.
+      thread.interrupt();
+      Thread.currentThread().interrupt();
       throw e;
+    }
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw unwrap(e);
     }
   }
 
@@ -319,21 +360,35 @@ public final class NetworkNamespace implements AutoCloseable {
    */
   public ThreadFactory threadFactory() {
     ensureOpen();
-    return task -> newThread(task, false);
+    return task -> newThread(task, EntryFailure.ENDS_THREAD);
   }
 
-  private NamespaceThread newThread(Runnable task, boolean service) {
-    NamespaceThread t =
-        new NamespaceThread(
-            this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), service);
-    startedThreads.add(t);
-    return t;
+  /**
+   * Holds no reference to the thread once made: a long test that keeps replacing pool threads would
+   * otherwise keep every one it ever had.
+   */
+  private NamespaceThread newThread(Runnable task, EntryFailure onEntryFailure) {
+    return new NamespaceThread(
+        this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), onEntryFailure);
   }
 
-  /** Threads this handle started that are still alive. */
-  public List<Thread> liveThreads() {
-    startedThreads.removeIf(t -> !t.isAlive() && t.getState() != Thread.State.NEW);
-    return List.copyOf(startedThreads);
+  /**
+   * True when {@code current}, the calling thread, is inside this namespace: one of this handle's
+   * threads, or a platform thread whose {@code /proc/thread-self/ns/net} says so. Never a virtual
+   * thread, which may move to another carrier between the check and the task.
+   */
+  private boolean isInside(Thread current) {
+    if (current instanceof NamespaceThread t) {
+      if (t.namespace == this) {
+        return true;
+      }
+    } else if (Home.isVirtual(current)) {
+      return false;
+    }
+    ensureOpen();
+    // The remembered inode spares calls from outside a readlink each; a match is read afresh.
+    return NamespaceInode.ofCurrentThreadRemembered() == inode
+        && NamespaceInode.ofCurrentThread() == inode;
   }
 
   private synchronized ThreadPoolExecutor executor() {
@@ -346,7 +401,7 @@ public final class NetworkNamespace implements AutoCloseable {
               0,
               TimeUnit.MILLISECONDS,
               new LinkedBlockingQueue<>(),
-              task -> serviceThread = newThread(task, true));
+              task -> serviceThread = newThread(task, EntryFailure.FAILS_EACH_TASK));
     }
     return thread;
   }
@@ -384,6 +439,7 @@ public final class NetworkNamespace implements AutoCloseable {
                 + Thread.currentThread().getName()
                 + " started");
       }
+      NamespaceInode.forgetCurrentThread();
       libc.setns(fd, LibC.CLONE_NEWNET);
     } finally {
       lifecycle.readLock().unlock();
@@ -458,9 +514,8 @@ public final class NetworkNamespace implements AutoCloseable {
       t.join(10_000);
       int tid = t instanceof NamespaceThread nt ? nt.tid : 0;
       if (tid > 0) {
-        Path task = Path.of("/proc/self/task", Integer.toString(tid));
         long deadline = System.nanoTime() + 1_000_000_000L;
-        while (Files.exists(task) && System.nanoTime() < deadline) {
+        while (Tasks.isListed(tid) && System.nanoTime() < deadline) {
           Thread.onSpinWait();
         }
       }
@@ -480,20 +535,28 @@ public final class NetworkNamespace implements AutoCloseable {
     return "NetworkNamespace[" + name + ", net:[" + inode + "]" + (closed ? ", closed" : "") + "]";
   }
 
-  /**
-   * A platform thread that enters its namespace before running its task. A user thread that cannot
-   * enter dies without running its task; the service thread runs its pool loop anyway, and every
-   * task it is given then fails its namespace check instead of hanging its caller.
-   */
+  /** What a namespace thread does when it cannot enter its namespace. */
+  private enum EntryFailure {
+    /** A user's thread dies without running its task. */
+    ENDS_THREAD,
+    /**
+     * The service thread runs its pool loop anyway, and a body thread its task: every task then
+     * fails its namespace check instead of hanging its caller.
+     */
+    FAILS_EACH_TASK
+  }
+
+  /** A platform thread that enters its namespace before running its task. */
   static final class NamespaceThread extends Thread {
     private final NetworkNamespace namespace;
-    private final boolean service;
+    private final EntryFailure onEntryFailure;
     private volatile int tid;
 
-    NamespaceThread(NetworkNamespace namespace, Runnable task, String threadName, boolean service) {
+    NamespaceThread(
+        NetworkNamespace namespace, Runnable task, String threadName, EntryFailure onEntryFailure) {
       super(task, threadName);
       this.namespace = namespace;
-      this.service = service;
+      this.onEntryFailure = onEntryFailure;
       setDaemon(true);
     }
 
@@ -503,7 +566,7 @@ public final class NetworkNamespace implements AutoCloseable {
       try {
         namespace.enter();
       } catch (RuntimeException e) {
-        if (!service) {
+        if (onEntryFailure == EntryFailure.ENDS_THREAD) {
           throw e;
         }
       }

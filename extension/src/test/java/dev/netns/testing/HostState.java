@@ -1,5 +1,8 @@
 package dev.netns.testing;
 
+import dev.netns.kernel.NamespaceInode;
+import dev.netns.kernel.TaskInfo;
+import dev.netns.kernel.Tasks;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -61,24 +64,12 @@ public final class HostState {
    * idles up to a minute wherever it was made (see docs/threads-and-sockets.md).
    */
   public static List<String> threadsOutsideHostNamespace() {
+    long home = NamespaceInode.of(Path.of("/proc/self/ns/net"));
     List<String> threads = new ArrayList<>();
-    try {
-      String home = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-      try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-        for (Path task : tasks) {
-          try {
-            String ns = Files.readSymbolicLink(task.resolve("ns/net")).toString();
-            String name = Files.readString(task.resolve("comm")).trim();
-            if (!ns.equals(home) && !name.equals("process reaper")) {
-              threads.add(name + " in " + ns);
-            }
-          } catch (IOException e) {
-            // the thread ended while we looked
-          }
-        }
+    for (TaskInfo task : Tasks.ofThisProcess()) {
+      if (task.netInode() != home && !task.name().equals("process reaper")) {
+        threads.add(task.name() + " in net:[" + task.netInode() + "]");
       }
-    } catch (IOException e) {
-      throw new AssertionError(e);
     }
     return threads;
   }

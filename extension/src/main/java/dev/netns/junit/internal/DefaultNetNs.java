@@ -208,7 +208,7 @@ final class DefaultNetNs implements NetNs {
   }
 
   /** Stops what the test started through this handle: executors, then processes. */
-  void stopStarted(List<Throwable> failures) {
+  void stopStarted(Failures failures) {
     for (ExecutorService executor : executors) {
       executor.shutdownNow();
     }

@@ -31,6 +31,11 @@ final class Failures {
     collected.add(failure);
   }
 
+  /** Hands each collected failure, in order, to {@code action}. */
+  void forEach(java.util.function.Consumer<Throwable> action) {
+    collected.forEach(action);
+  }
+
   boolean isEmpty() {
     return collected.isEmpty();
   }

@@ -1,17 +1,14 @@
 package dev.netns.junit.internal;
 
-import dev.netns.kernel.NamespaceInode;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.netns.kernel.TaskInfo;
+import dev.netns.kernel.Tasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Finds this JVM's threads that are inside given namespaces, from {@code /proc/self/task}. */
+/** Finds this JVM's threads that are inside given namespaces, as the kernel lists them. */
 final class NamespaceThreads {
   /**
    * The JDK's process reaper threads are made lazily by whichever thread starts a process, and idle
@@ -25,24 +22,11 @@ final class NamespaceThreads {
   /** Threads inside any of {@code inodes}, described as {@code 'name' (tid N) in net:[inode]}. */
   static List<String> inside(Set<Long> inodes) {
     List<String> found = new ArrayList<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-      for (Path task : tasks) {
-        try {
-          long inode = NamespaceInode.of(task.resolve("ns/net"));
-          if (!inodes.contains(inode)) {
-            continue;
-          }
-          String name = Files.readString(task.resolve("comm")).trim();
-          if (name.equals(PROCESS_REAPER)) {
-            continue;
-          }
-          found.add("'" + name + "' (tid " + task.getFileName() + ") in net:[" + inode + "]");
-        } catch (IOException | RuntimeException e) {
-          // The thread ended while we looked.
-        }
+    for (TaskInfo task : Tasks.ofThisProcess()) {
+      if (inodes.contains(task.netInode()) && !task.name().equals(PROCESS_REAPER)) {
+        found.add(
+            "'" + task.name() + "' (tid " + task.tid() + ") in net:[" + task.netInode() + "]");
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc/self/task", e);
     }
     return found;
   }
@@ -53,22 +37,12 @@ final class NamespaceThreads {
    */
   static Map<Long, List<String>> byNamespace(Set<Long> inodes) {
     Map<Long, List<String>> found = new TreeMap<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-      for (Path task : tasks) {
-        try {
-          long inode = NamespaceInode.of(task.resolve("ns/net"));
-          if (inodes.contains(inode)) {
-            String name = Files.readString(task.resolve("comm")).trim();
-            found
-                .computeIfAbsent(inode, k -> new ArrayList<>())
-                .add("'" + name + "' (tid " + task.getFileName() + ")");
-          }
-        } catch (IOException | RuntimeException e) {
-          // The thread ended while we looked.
-        }
+    for (TaskInfo task : Tasks.ofThisProcess()) {
+      if (inodes.contains(task.netInode())) {
+        found
+            .computeIfAbsent(task.netInode(), k -> new ArrayList<>())
+            .add("'" + task.name() + "' (tid " + task.tid() + ")");
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc/self/task", e);
     }
     return found;
   }

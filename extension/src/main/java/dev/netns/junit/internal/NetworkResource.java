@@ -1,19 +1,22 @@
 package dev.netns.junit.internal;
 
+import dev.netns.kernel.NamespaceProcesses;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.ProcessInfo;
 import dev.netns.topology.RunningTopology;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test's (or a class's) network in JUnit's store: closing it stops what the test started inside,
- * stops the packet capture, tears the network down, and then checks that no thread of the JVM is
- * left in its namespaces. Under {@code netns.pauseOnFailure}, a failed test's network is kept
- * instead, and torn down when the JVM exits.
+ * A test's (or a class's) network in JUnit's store: closing it stops what the test started inside
+ * and kills every process still inside its namespaces, stops the packet capture, tears the network
+ * down, and then checks that no thread of the JVM is left in its namespaces. Under {@code
+ * netns.pauseOnFailure}, a failed test's network is kept instead, and torn down when the JVM exits.
  *
  * <p>Both {@link AutoCloseable} and {@link ExtensionContext.Store.CloseableResource}, as JUnit's
  * own {@code TempDirectory} is: JUnit before 5.13 closes only the latter, later versions the former
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class NetworkResource implements AutoCloseable, ExtensionContext.Store.CloseableResource {
   private static final Logger LOG = Logger.getLogger(NetworkResource.class.getName());
   private static final long LEAK_GRACE_MILLIS = 2_000;
+  private static final Duration PROCESS_KILL_WAIT = Duration.ofSeconds(5);
 
   private final DefaultNetwork network;
   private final String owner;
@@ -58,13 +62,14 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
   @Override
   public void close() {
     HostNames.unregister(network);
-    List<Throwable> failures = new ArrayList<>();
+    Failures failures = new Failures();
     diagnostics.beforeTeardown();
     boolean pause = diagnostics.pauseRequested();
     if (!pause) {
       for (DefaultNetNs ns : network.handles()) {
         ns.stopStarted(failures);
       }
+      failures.run(this::killProcessesInside);
     }
     // Capture sockets and their thread go before the namespaces do.
     diagnostics.stopCapture();
@@ -77,16 +82,8 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
     for (NetworkNamespace ns : running.allNamespaces()) {
       inodes.add(ns.inode());
     }
-    try {
-      bindings.close();
-    } catch (RuntimeException e) {
-      failures.add(e);
-    }
-    try {
-      running.close();
-    } catch (RuntimeException e) {
-      failures.add(e);
-    }
+    failures.run(bindings::close);
+    failures.run(running::close);
     List<String> leaked = awaitNoThreadsInside(inodes);
     if (!leaked.isEmpty()) {
       String message =
@@ -105,39 +102,36 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
         LOG.warning(message);
       }
     }
-    if (!failures.isEmpty()) {
-      Throwable first = failures.get(0);
-      for (Throwable other : failures.subList(1, failures.size())) {
-        first.addSuppressed(other);
-      }
-      if (first instanceof RuntimeException e) {
-        throw e;
-      }
-      if (first instanceof Error e) {
-        throw e;
-      }
-      throw new IllegalStateException(first);
-    }
+    failures.throwIfAny();
   }
 
   /** The teardown of a network kept for a person to look at: at JVM exit, without leak checks. */
   private void tearDownAtExit() {
-    List<Throwable> failures = new ArrayList<>();
+    Failures failures = new Failures();
     for (DefaultNetNs ns : network.handles()) {
       ns.stopStarted(failures);
     }
-    try {
-      bindings.close();
-    } catch (RuntimeException e) {
-      failures.add(e);
-    }
-    try {
-      network.running().close();
-    } catch (RuntimeException e) {
-      failures.add(e);
-    }
+    failures.run(this::killProcessesInside);
+    failures.run(bindings::close);
+    failures.run(network.running()::close);
     failures.forEach(f -> System.err.println("netns: tearing down " + owner + " at exit: " + f));
     System.err.println("netns: tore down the network of " + owner + " at exit");
+  }
+
+  /**
+   * Kills every process still inside the namespaces, whoever started it: an orphan of a shell that
+   * backgrounded it, or a daemon that left its session, keeps a namespace alive past the JVM.
+   */
+  private void killProcessesInside() {
+    List<ProcessInfo> killed =
+        NamespaceProcesses.killAllInside(network.running().allNamespaces(), PROCESS_KILL_WAIT);
+    if (!killed.isEmpty()) {
+      LOG.warning(
+          owner
+              + " left processes inside its network namespaces; killed them (SIGKILL) at"
+              + " teardown: "
+              + killed.stream().map(ProcessInfo::toString).collect(Collectors.joining(", ")));
+    }
   }
 
   private static List<String> awaitNoThreadsInside(Set<Long> inodes) {

@@ -1,0 +1,178 @@
+package dev.netns.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netns.kernel.NamespaceInode;
+import dev.netns.testing.Oracle;
+import dev.netns.testing.Requirements;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No process outlives its test inside the test's namespaces, even one that nothing the test started
+ * is a parent of any more: the orphan of a shell that backgrounded it, or a daemon that forked
+ * twice and left its session. Checked from outside: the process is gone, no process is in the
+ * namespace ({@code lsns}), and the namespace itself is gone (its veth end in the machine's
+ * namespace, which lives exactly as long as the namespace, disappears).
+ */
+@Tag("privileged")
+class ProcessTeardownTest {
+  /** The pid of the stray process and the inode of its namespace, as each fixture saw them. */
+  static final Map<String, long[]> STRAYS = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void requirePrivileges() {
+    Requirements.requireNamespaces();
+  }
+
+  @NetNamespace("n1")
+  static class Orphaning {
+    @Test
+    void backgroundsASleep(@Ns("n1") NetNs n1) throws Exception {
+      // The shell exits at once; its sleep is reparented out of the shell's descendants.
+      Process shell = n1.exec("sh", "-c", "sleep 1000 </dev/null >/dev/null 2>&1 & echo $!");
+      STRAYS.put("orphan", new long[] {pidFrom(shell), n1.call(NamespaceInode::ofCurrentThread)});
+    }
+  }
+
+  @NetNamespace("n1")
+  static class Daemonizing {
+    @Test
+    void startsADaemon(@Ns("n1") NetNs n1) throws Exception {
+      // setsid -f forks (1) into a new session and exits; the shell there forks (2) the sleep and
+      // exits: the classic daemon, in a session and process group of its own, parented by init.
+      Process setsid =
+          n1.exec("setsid", "-f", "sh", "-c", "sleep 1000 </dev/null >/dev/null 2>&1 & echo $!");
+      STRAYS.put("daemon", new long[] {pidFrom(setsid), n1.call(NamespaceInode::ofCurrentThread)});
+    }
+  }
+
+  @Test
+  void anOrphanedBackgroundProcessIsKilledAtTeardown() throws Exception {
+    assertKilledAtTeardown(Orphaning.class, "orphan");
+  }
+
+  @Test
+  void aDaemonThatLeftItsSessionIsKilledAtTeardown() throws Exception {
+    assertKilledAtTeardown(Daemonizing.class, "daemon");
+  }
+
+  private static void assertKilledAtTeardown(Class<?> fixture, String key) throws Exception {
+    Logger log = Logger.getLogger("dev.netns.junit.internal.NetworkResource");
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getMessage().startsWith(fixture.getSimpleName() + ".")) {
+              warnings.add(record.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    log.addHandler(handler);
+    long pid = 0;
+    try {
+      Fixtures.run(fixture).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+      long[] stray = STRAYS.get(key);
+      pid = stray[0];
+      long inode = stray[1];
+
+      assertThat(holdsANamespace(pid)).as("sleep %d still running after teardown", pid).isFalse();
+      assertThat(Oracle.run(List.of("lsns", "-t", "net", "-n", "-o", "NS")))
+          .as("namespaces that have processes, as lsns lists them")
+          .doesNotContain(Long.toString(inode));
+      assertThat(tasksInside(inode))
+          .as("threads of any process in net:[%d], the JDK's idle process reaper aside", inode)
+          .isEmpty();
+      String method = fixture == Orphaning.class ? "backgroundsASleep" : "startsADaemon";
+      assertThat(warnings)
+          .containsExactly(
+              fixture.getSimpleName()
+                  + "."
+                  + method
+                  + "() left processes inside its network namespaces; killed them (SIGKILL) at"
+                  + " teardown: pid "
+                  + pid
+                  + " (sleep 1000) in net:["
+                  + inode
+                  + "]");
+    } finally {
+      log.removeHandler(handler);
+      if (pid > 0) {
+        // Before the fix, the sleep would run for another quarter of an hour.
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /**
+   * Threads of every process on the machine inside the namespace with {@code inode}, except this
+   * JVM's "process reaper": the JDK makes it from whichever thread first starts a process, and it
+   * idles for up to a minute where it was made (docs/threads-and-sockets.md). The machine-side end
+   * of the fixture's host link cannot tell whether the namespace is otherwise free for that reason.
+   */
+  private static List<String> tasksInside(long inode) throws IOException {
+    List<String> found = new ArrayList<>();
+    String self = Long.toString(ProcessHandle.current().pid());
+    String target = "net:[" + inode + "]";
+    try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path process : processes) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(process.resolve("task"))) {
+          for (Path task : tasks) {
+            String ns = Files.readSymbolicLink(task.resolve("ns/net")).toString();
+            String name = Files.readString(task.resolve("comm")).trim();
+            boolean reaper =
+                process.getFileName().toString().equals(self) && name.equals("process reaper");
+            if (ns.equals(target) && !reaper) {
+              found.add(process.getFileName() + "/" + task.getFileName() + " " + name);
+            }
+          }
+        } catch (IOException e) {
+          // exited while we looked
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The pid that {@code process} printed on its first line, once it has exited. */
+  private static long pidFrom(Process process) throws Exception {
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).isZero();
+    return Long.parseLong(out.trim());
+  }
+
+  /**
+   * True while {@code pid} is a process that has not exited. A killed orphan may stay a zombie (its
+   * new parent may be slow to reap it), but a zombie holds no namespace: its {@code ns/net} link is
+   * gone.
+   */
+  private static boolean holdsANamespace(long pid) {
+    try {
+      Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net"));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
