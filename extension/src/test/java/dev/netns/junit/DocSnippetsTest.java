@@ -2,6 +2,7 @@ package dev.netns.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.testing.HostSubnets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
@@ -41,6 +43,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * are fragments and are not compiled. The check compiles only; the behaviour the snippets show is
  * tested by the samples and the extension's tests.
  */
+@ResourceLock(HostSubnets.SEED_SCENARIO)
 class DocSnippetsTest {
   /** Surefire runs the tests in the module's directory, one level below the repository's root. */
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();

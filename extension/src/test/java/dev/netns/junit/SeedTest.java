@@ -2,6 +2,7 @@ package dev.netns.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.testing.HostSubnets;
 import dev.netns.testing.Oracle;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The seed's scenario through the annotations: namespace "blue" with a veth to the machine's own
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * two ends sit in different subnets, so the extension routes exactly each peer's subnet over the
  * link (on the host: 10.1.1.0/24 over the declared interface, nothing else).
  */
+@ResourceLock(HostSubnets.SEED_SCENARIO)
 @Tag("privileged")
 @NetNamespace("blue")
 @VethLink(

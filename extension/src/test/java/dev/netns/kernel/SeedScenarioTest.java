@@ -3,6 +3,7 @@ package dev.netns.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.testing.HostState;
+import dev.netns.testing.HostSubnets;
 import dev.netns.testing.Oracle;
 import dev.netns.testing.Requirements;
 import java.net.InetAddress;
@@ -16,12 +17,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The seed's setup built with the kernel layer alone: namespace "blue", a veth pair to the host,
  * 10.1.1.1/24 in blue and 192.168.1.176/24 on the host end. Every fact is checked with iproute2,
  * then TCP and UDP cross the link.
  */
+@ResourceLock(HostSubnets.SEED_SCENARIO)
 @Tag("privileged")
 class SeedScenarioTest {
   private static final Cidr BLUE_ADDRESS = Cidr.parse("10.1.1.1/24");
