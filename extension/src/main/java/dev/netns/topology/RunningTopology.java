@@ -2,6 +2,7 @@ package dev.netns.topology;
 
 import dev.netns.kernel.Addresses;
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.HostNamespaceLock;
 import dev.netns.kernel.Inspection;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
@@ -11,6 +12,7 @@ import dev.netns.netlink.RouteRequests;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,21 +41,21 @@ public final class RunningTopology implements AutoCloseable {
 
   static final String WIRE_B = "pb";
 
-  /**
-   * Topologies that touch the machine's namespace start one at a time in this JVM, so that the
-   * check against the machine's routes and the addresses added after it cannot interleave with
-   * another test's.
-   */
-  private static final Object HOST_CHANGES = new Object();
-
   private final Topology topology;
   private final Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
   private final Map<String, NetworkNamespace> switches = new LinkedHashMap<>();
   private final Map<VethPair, NetworkNamespace> wires = new LinkedHashMap<>();
   private final NetworkNamespace host;
   private final Map<NetworkNamespace, Map<String, Integer>> indexes = new HashMap<>();
+
+  /**
+   * The ifindexes of the ends this network made in the machine's namespace, learnt right after
+   * creation: teardown takes down these links, never whatever has their name by then (another
+   * JVM's, when a name was given explicitly).
+   */
+  private final Map<VethPair, Integer> hostEnds = new LinkedHashMap<>();
+
   private final List<LinkEnd> peersToBringUp = new ArrayList<>();
-  private boolean creationStarted;
   private FaultInjector faults;
   private boolean closed;
 
@@ -66,8 +68,13 @@ public final class RunningTopology implements AutoCloseable {
     if (!topology.touchesHost()) {
       return startUnlocked(topology);
     }
-    synchronized (HOST_CHANGES) {
+    // From the check of the machine's routes and names until the host-side addresses are in place,
+    // no other JVM on the machine may do the same: both would find the subnet free.
+    HostNamespaceLock lock = HostNamespaceLock.acquire();
+    try {
       return startUnlocked(topology);
+    } finally {
+      lock.close();
     }
   }
 
@@ -100,29 +107,16 @@ public final class RunningTopology implements AutoCloseable {
     }
     RunningTopology running = new RunningTopology(topology, host);
     try {
-      List<String> names = new ArrayList<>(topology.hosts());
-      for (Lan lan : topology.lans()) {
-        names.add("lan:" + lan.name());
-      }
-      List<VethPair> impairable = topology.links().stream().filter(VethPair::impairable).toList();
-      for (int i = 0; i < impairable.size(); i++) {
-        VethPair link = impairable.get(i);
-        names.add("wire" + i + ":" + link.a() + "-" + link.b());
-      }
+      List<Made> plan = plan(topology);
       boolean ipv6 =
           topology.hosts().stream()
               .flatMap(h -> topology.addressesOf(h).stream())
               .anyMatch(Cidr::isIpv6);
-      List<NetworkNamespace> made = NetworkNamespace.createAll(names, topology.routers(), ipv6);
-      int wire = 0;
-      for (NetworkNamespace ns : made) {
-        if (ns.name().startsWith("lan:")) {
-          running.switches.put(ns.name().substring(4), ns);
-        } else if (ns.name().startsWith("wire")) {
-          running.wires.put(impairable.get(wire++), ns);
-        } else {
-          running.namespaces.put(ns.name(), ns);
-        }
+      List<NetworkNamespace> made =
+          NetworkNamespace.createAll(
+              plan.stream().map(Made::name).toList(), topology.routers(), ipv6);
+      for (int i = 0; i < made.size(); i++) {
+        plan.get(i).role().adopt(running, made.get(i));
       }
       running.wire();
       return running;
@@ -134,6 +128,39 @@ public final class RunningTopology implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The namespaces to make, in order: declared hosts, then a switch per LAN, then a wire per
+   * impairable link. The names are for people (messages, thread names); hidden ones get a suffix
+   * when a declared host already has their name, so that no name is shared (routers are picked by
+   * name) and none decides a role.
+   */
+  private static List<Made> plan(Topology topology) {
+    List<Made> plan = new ArrayList<>();
+    Set<String> taken = new HashSet<>(topology.hosts());
+    for (String host : topology.hosts()) {
+      plan.add(new Made(host, new Role.Declared(host)));
+    }
+    for (Lan lan : topology.lans()) {
+      plan.add(new Made(unique("lan:" + lan.name(), taken), new Role.LanSwitch(lan)));
+    }
+    int wire = 0;
+    for (VethPair link : topology.links()) {
+      if (link.impairable()) {
+        String name = "wire" + wire++ + ":" + link.a() + "-" + link.b();
+        plan.add(new Made(unique(name, taken), new Role.Wire(link)));
+      }
+    }
+    return plan;
+  }
+
+  private static String unique(String name, Set<String> taken) {
+    String candidate = name;
+    for (int n = 2; !taken.add(candidate); n++) {
+      candidate = name + "#" + n;
+    }
+    return candidate;
   }
 
   private void wire() {
@@ -171,8 +198,18 @@ public final class RunningTopology implements AutoCloseable {
       }
     }
     NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
-    creationStarted = true;
     any.netlink().executeAll(create);
+    // The kernel chose the ifindexes in the machine's namespace. Looked up now, while the names
+    // are surely this network's own (nobody else could take them while the links exist, and the
+    // lock keeps other JVMs from racing for them), and used from here on, down to teardown.
+    for (VethPair link : topology.links()) {
+      if (link.touchesHost()) {
+        String name = link.interfaceIn(Topology.HOST);
+        int index = Links.index(host, name);
+        indexes.computeIfAbsent(host, k -> new HashMap<>()).put(name, index);
+        hostEnds.put(link, index);
+      }
+    }
 
     // 2. Ports into their bridges, one batch per switch; peers up in their namespace's batch.
     Map<NetworkNamespace, List<Request>> setup = new LinkedHashMap<>();
@@ -246,20 +283,14 @@ public final class RunningTopology implements AutoCloseable {
         }
         NetworkNamespace ns = namespace(side);
         String name = link.interfaceIn(side);
-        List<Cidr> own = link.addressesIn(side);
-        for (Cidr peer : link.addressesIn(link.peerOf(side))) {
-          boolean covered = own.stream().anyMatch(a -> a.network().contains(peer.address()));
-          boolean sameFamily = own.stream().anyMatch(a -> a.isIpv6() == peer.isIpv6());
-          if (!covered && sameFamily) {
-            // The peer sits in another subnet: reach exactly that subnet over this wire.
-            Cidr subnet = peer.network();
-            routes
-                .computeIfAbsent(ns, k -> new ArrayList<>())
-                .add(
-                    RouteRequests.addUnicast(
-                            subnet.address(), subnet.prefixLength(), null, index(ns, name), replace)
-                        .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
-          }
+        // A peer in another subnet: reach exactly that subnet over this wire.
+        for (Cidr subnet : link.peerSubnetsRoutedFrom(side)) {
+          routes
+              .computeIfAbsent(ns, k -> new ArrayList<>())
+              .add(
+                  RouteRequests.addUnicast(
+                          subnet.address(), subnet.prefixLength(), null, index(ns, name), replace)
+                      .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
         }
       }
     }
@@ -448,28 +479,23 @@ public final class RunningTopology implements AutoCloseable {
         failure = collect(failure, e);
       }
     }
-    if (host != null) {
-      for (VethPair link : reversed(topology.links())) {
-        if (link.touchesHost()) {
-          try {
-            // Only ends this network made: a name it found taken was refused before creation.
-            // Down at once, which takes its routes off the machine; the kernel deletes it with
-            // its peer when the namespace goes, moments later, without the 20-30 ms that a
-            // synchronous delete costs.
-            String name = link.interfaceIn(Topology.HOST);
-            if (creationStarted) {
-              java.util.OptionalInt index = Links.find(host, name);
-              if (index.isPresent()) {
-                host.netlink()
-                    .execute(
-                        LinkRequests.setUp(index.getAsInt(), false)
-                            .describedAs("RTM_NEWLINK host:" + name + " down"));
-              }
-            }
-          } catch (RuntimeException e) {
-            failure = collect(failure, e);
-          }
+    for (Map.Entry<VethPair, Integer> end : reversed(new ArrayList<>(hostEnds.entrySet()))) {
+      String name = end.getKey().interfaceIn(Topology.HOST);
+      try {
+        // Down at once, which takes its routes off the machine; the kernel deletes it with its
+        // peer when the namespace goes, moments later, without the 20-30 ms that a synchronous
+        // delete costs. By ifindex: the name may be another's by now.
+        host.netlink()
+            .execute(
+                LinkRequests.setUp(end.getValue(), false)
+                    .describedAs(
+                        "RTM_NEWLINK host:" + name + " (ifindex " + end.getValue() + ") down"));
+      } catch (dev.netns.nativeaccess.KernelException e) {
+        if (e.errno() != dev.netns.nativeaccess.Errno.ENODEV) {
+          failure = collect(failure, e);
         }
+      } catch (RuntimeException e) {
+        failure = collect(failure, e);
       }
     }
     for (NetworkNamespace ns : reversed(allNamespaces())) {
@@ -507,4 +533,37 @@ public final class RunningTopology implements AutoCloseable {
 
   /** One end of a link: an interface in a namespace. */
   private record LinkEnd(NetworkNamespace namespace, String name) {}
+
+  /** A namespace to make: its name (for people) and what it stands for in the topology. */
+  private record Made(String name, Role role) {}
+
+  /** What a namespace this network made stands for; the model says, never the namespace's name. */
+  private sealed interface Role {
+    /** Files the namespace where the network finds it by its role. */
+    void adopt(RunningTopology running, NetworkNamespace ns);
+
+    /** A declared host or router. */
+    record Declared(String host) implements Role {
+      @Override
+      public void adopt(RunningTopology running, NetworkNamespace ns) {
+        running.namespaces.put(host, ns);
+      }
+    }
+
+    /** The hidden namespace of a LAN's switch. */
+    record LanSwitch(Lan lan) implements Role {
+      @Override
+      public void adopt(RunningTopology running, NetworkNamespace ns) {
+        running.switches.put(lan.name(), ns);
+      }
+    }
+
+    /** The hidden wire namespace of an impairable link. */
+    record Wire(VethPair link) implements Role {
+      @Override
+      public void adopt(RunningTopology running, NetworkNamespace ns) {
+        running.wires.put(link, ns);
+      }
+    }
+  }
 }
