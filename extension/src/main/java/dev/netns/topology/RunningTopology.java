@@ -6,6 +6,9 @@ import dev.netns.kernel.HostNamespaceLock;
 import dev.netns.kernel.Inspection;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.nativeaccess.Errno;
+import dev.netns.nativeaccess.KernelException;
+import dev.netns.netlink.AddressRequests;
 import dev.netns.netlink.LinkRequests;
 import dev.netns.netlink.Request;
 import dev.netns.netlink.RouteRequests;
@@ -83,7 +86,8 @@ public final class RunningTopology implements AutoCloseable {
     if (topology.touchesHost()) {
       host = NetworkNamespace.host();
       try {
-        List<String> conflicts = topology.conflictsWithHostRoutes(Inspection.routes(host));
+        List<String> conflicts =
+            topology.conflictsWithMachine(Inspection.routes(host), Inspection.addresses(host));
         for (VethPair link : topology.links()) {
           if (link.touchesHost()) {
             String name = link.interfaceIn(Topology.HOST);
@@ -332,22 +336,22 @@ public final class RunningTopology implements AutoCloseable {
             (ns, batch) -> {
               try {
                 ns.netlink().executeAll(batch);
-              } catch (dev.netns.nativeaccess.KernelException e) {
+              } catch (KernelException e) {
                 // Routes over a link that is still down come back when that link's fault heals.
-                if (!allLinkDown(e)) {
+                if (!all(e, Set.of(Errno.ENETDOWN, Errno.ENETUNREACH))) {
                   throw e;
                 }
               }
             });
   }
 
-  private static boolean allLinkDown(dev.netns.nativeaccess.KernelException e) {
-    if (e.errno() != dev.netns.nativeaccess.Errno.ENETDOWN
-        && e.errno() != dev.netns.nativeaccess.Errno.ENETUNREACH) {
+  /** True when the failure and every one suppressed by it have one of these errnos. */
+  private static boolean all(KernelException e, Set<Integer> errnos) {
+    if (!errnos.contains(e.errno())) {
       return false;
     }
     for (Throwable other : e.getSuppressed()) {
-      if (!(other instanceof dev.netns.nativeaccess.KernelException k) || !allLinkDown(k)) {
+      if (!(other instanceof KernelException k) || !all(k, errnos)) {
         return false;
       }
     }
@@ -479,19 +483,29 @@ public final class RunningTopology implements AutoCloseable {
         failure = collect(failure, e);
       }
     }
-    for (Map.Entry<VethPair, Integer> end : reversed(new ArrayList<>(hostEnds.entrySet()))) {
-      String name = end.getKey().interfaceIn(Topology.HOST);
+    if (!hostEnds.isEmpty()) {
+      // Addresses off and links down at once, in one batch: the machine routes nothing more over
+      // them, and no address of theirs is left to stand in the way of the next network's check
+      // (the kernel deletes the ends with their peers when the namespaces go, moments later,
+      // without the 20-30 ms that a synchronous delete costs). By ifindex: the name may be
+      // another's by now.
+      List<Request> off = new ArrayList<>();
+      for (Map.Entry<VethPair, Integer> end : reversed(new ArrayList<>(hostEnds.entrySet()))) {
+        String name = end.getKey().interfaceIn(Topology.HOST);
+        int index = end.getValue();
+        String described = "host:" + name + " (ifindex " + index + ")";
+        for (Cidr address : end.getKey().addressesIn(Topology.HOST)) {
+          off.add(
+              AddressRequests.delete(index, address.address(), address.prefixLength())
+                  .describedAs("RTM_DELADDR " + address + " on " + described));
+        }
+        off.add(LinkRequests.setUp(index, false).describedAs("RTM_NEWLINK " + described + " down"));
+      }
       try {
-        // Down at once, which takes its routes off the machine; the kernel deletes it with its
-        // peer when the namespace goes, moments later, without the 20-30 ms that a synchronous
-        // delete costs. By ifindex: the name may be another's by now.
-        host.netlink()
-            .execute(
-                LinkRequests.setUp(end.getValue(), false)
-                    .describedAs(
-                        "RTM_NEWLINK host:" + name + " (ifindex " + end.getValue() + ") down"));
-      } catch (dev.netns.nativeaccess.KernelException e) {
-        if (e.errno() != dev.netns.nativeaccess.Errno.ENODEV) {
+        host.netlink().executeAll(off);
+      } catch (KernelException e) {
+        // Gone already (its namespace closed some other way), or its address taken off: done.
+        if (!all(e, Set.of(Errno.ENODEV, Errno.EADDRNOTAVAIL))) {
           failure = collect(failure, e);
         }
       } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.netns.topology;
 
+import dev.netns.kernel.AddressInfo;
 import dev.netns.kernel.Cidr;
 import dev.netns.kernel.InterfaceName;
 import dev.netns.kernel.RouteInfo;
@@ -130,43 +131,101 @@ public final class Topology {
   public List<String> conflictsWithHostRoutes(List<RouteInfo> hostRoutes) {
     List<String> problems = new ArrayList<>();
     for (VethPair link : links) {
+      if (link.touchesHost()) {
+        problems.addAll(routeConflicts(link, hostRoutes));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * As {@link #conflictsWithHostRoutes}, and against the addresses on the machine's links too: a
+   * link that is down (another test's, under a fault) keeps its addresses but not its routes, and
+   * gets them back when it comes up; an address of {@code /32} has no route in the main table.
+   */
+  public List<String> conflictsWithMachine(
+      List<RouteInfo> hostRoutes, List<AddressInfo> hostAddresses) {
+    List<String> problems = new ArrayList<>();
+    for (VethPair link : links) {
       if (!link.touchesHost()) {
         continue;
       }
-      List<Cidr> ownInHost = link.addressesIn(HOST);
-      // The machine will route the peer's subnets over this link: they must be new to it.
-      for (Cidr subnet : link.peerSubnetsRoutedFrom(HOST)) {
-        for (RouteInfo route : hostRoutes) {
-          if (!route.isDefault()
-              && route.destination() != null
-              && route.destination().overlaps(subnet)) {
-            problems.add(
-                link.origin()
-                    + ": the peer's subnet "
-                    + subnet
-                    + " would be routed over this link on the machine, but overlaps the machine's"
-                    + " route to "
-                    + route.destination()
-                    + (route.linkName() == null ? "" : " on " + route.linkName())
-                    + "; pick a subnet the machine does not use");
-          }
+      List<String> conflicts = routeConflicts(link, hostRoutes);
+      // A route found already names the same subnet; say it once.
+      problems.addAll(conflicts.isEmpty() ? addressConflicts(link, hostAddresses) : conflicts);
+    }
+    return problems;
+  }
+
+  private static List<String> routeConflicts(VethPair link, List<RouteInfo> hostRoutes) {
+    List<String> problems = new ArrayList<>();
+    // The machine will route the peer's subnets over this link: they must be new to it.
+    for (Cidr subnet : link.peerSubnetsRoutedFrom(HOST)) {
+      for (RouteInfo route : hostRoutes) {
+        if (!route.isDefault()
+            && route.destination() != null
+            && route.destination().overlaps(subnet)) {
+          problems.add(
+              link.origin()
+                  + ": the peer's subnet "
+                  + subnet
+                  + " would be routed over this link on the machine, but overlaps the machine's"
+                  + " route to "
+                  + route.destination()
+                  + (route.linkName() == null ? "" : " on " + route.linkName())
+                  + "; pick a subnet the machine does not use");
         }
       }
-      for (Cidr address : ownInHost) {
-        for (RouteInfo route : hostRoutes) {
-          if (route.isDefault() || route.destination() == null) {
-            continue;
-          }
-          if (route.destination().overlaps(address.network())) {
-            problems.add(
-                link.origin()
-                    + ": host-side address "
-                    + address
-                    + " overlaps the machine's route to "
-                    + route.destination()
-                    + (route.linkName() == null ? "" : " on " + route.linkName())
-                    + "; pick a subnet the machine does not use");
-          }
+    }
+    for (Cidr address : link.addressesIn(HOST)) {
+      for (RouteInfo route : hostRoutes) {
+        if (!route.isDefault()
+            && route.destination() != null
+            && route.destination().overlaps(address.network())) {
+          problems.add(
+              link.origin()
+                  + ": host-side address "
+                  + address
+                  + " overlaps the machine's route to "
+                  + route.destination()
+                  + (route.linkName() == null ? "" : " on " + route.linkName())
+                  + "; pick a subnet the machine does not use");
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static List<String> addressConflicts(VethPair link, List<AddressInfo> hostAddresses) {
+    List<String> problems = new ArrayList<>();
+    for (Cidr subnet : link.peerSubnetsRoutedFrom(HOST)) {
+      for (AddressInfo held : hostAddresses) {
+        if (held.address().network().overlaps(subnet)) {
+          problems.add(
+              link.origin()
+                  + ": the peer's subnet "
+                  + subnet
+                  + " would be routed over this link on the machine, but overlaps the machine's"
+                  + " address "
+                  + held.address()
+                  + " on "
+                  + held.linkName()
+                  + "; pick a subnet the machine does not use");
+        }
+      }
+    }
+    for (Cidr address : link.addressesIn(HOST)) {
+      for (AddressInfo held : hostAddresses) {
+        if (held.address().network().overlaps(address.network())) {
+          problems.add(
+              link.origin()
+                  + ": host-side address "
+                  + address
+                  + " overlaps the machine's address "
+                  + held.address()
+                  + " on "
+                  + held.linkName()
+                  + "; pick a subnet the machine does not use");
         }
       }
     }
