@@ -1,14 +1,17 @@
 package dev.netns.topology;
 
+import dev.netns.kernel.AddressInfo;
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.RouteInfo;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a link to the machine's own namespace may put there. The machine routes everything of its
  * own too, so a test must not take over more of its traffic than the link needs: a host-side prefix
- * of {@code /1} (or a peer's subnet routed as one) would send half the internet into the test. The
- * check against the routes the machine already has comes later ({@link
- * Topology#conflictsWithHostRoutes}); this one needs nothing but the declaration.
+ * of {@code /1} (or a peer's subnet routed as one) would send half the internet into the test.
+ * {@link #check} needs nothing but the declaration; {@link #routeConflicts} and {@link
+ * #addressConflicts} compare with what the machine has when the network starts.
  */
 final class HostSideLimits {
   /** The widest IPv4 prefix a test may route on the machine. */
@@ -65,6 +68,83 @@ final class HostSideLimits {
         checkRoute(link, peerAttribute, address, address.network(), problems);
       }
     }
+  }
+
+  /** The routes of the machine that the prefixes this link routes there would overlap. */
+  static List<String> routeConflicts(VethPair link, List<RouteInfo> hostRoutes) {
+    List<String> problems = new ArrayList<>();
+    // The machine will route the peer's subnets over this link: they must be new to it.
+    for (Cidr subnet : link.peerSubnetsRoutedFrom(Topology.HOST)) {
+      for (RouteInfo route : hostRoutes) {
+        if (!route.isDefault()
+            && route.destination() != null
+            && route.destination().overlaps(subnet)) {
+          problems.add(
+              link.origin()
+                  + ": the peer's subnet "
+                  + subnet
+                  + " would be routed over this link on the machine, but overlaps the machine's"
+                  + " route to "
+                  + route.destination()
+                  + (route.linkName() == null ? "" : " on " + route.linkName())
+                  + "; pick a subnet the machine does not use");
+        }
+      }
+    }
+    for (Cidr address : link.addressesIn(Topology.HOST)) {
+      for (RouteInfo route : hostRoutes) {
+        if (!route.isDefault()
+            && route.destination() != null
+            && route.destination().overlaps(address.network())) {
+          problems.add(
+              link.origin()
+                  + ": host-side address "
+                  + address
+                  + " overlaps the machine's route to "
+                  + route.destination()
+                  + (route.linkName() == null ? "" : " on " + route.linkName())
+                  + "; pick a subnet the machine does not use");
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** The addresses of the machine that the prefixes this link routes there would overlap. */
+  static List<String> addressConflicts(VethPair link, List<AddressInfo> hostAddresses) {
+    List<String> problems = new ArrayList<>();
+    for (Cidr subnet : link.peerSubnetsRoutedFrom(Topology.HOST)) {
+      for (AddressInfo held : hostAddresses) {
+        if (held.address().network().overlaps(subnet)) {
+          problems.add(
+              link.origin()
+                  + ": the peer's subnet "
+                  + subnet
+                  + " would be routed over this link on the machine, but overlaps the machine's"
+                  + " address "
+                  + held.address()
+                  + " on "
+                  + held.linkName()
+                  + "; pick a subnet the machine does not use");
+        }
+      }
+    }
+    for (Cidr address : link.addressesIn(Topology.HOST)) {
+      for (AddressInfo held : hostAddresses) {
+        if (held.address().network().overlaps(address.network())) {
+          problems.add(
+              link.origin()
+                  + ": host-side address "
+                  + address
+                  + " overlaps the machine's address "
+                  + held.address()
+                  + " on "
+                  + held.linkName()
+                  + "; pick a subnet the machine does not use");
+        }
+      }
+    }
+    return problems;
   }
 
   private static void checkRoute(

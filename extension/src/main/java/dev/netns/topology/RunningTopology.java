@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+// Longer than most classes here: building and teardown share the tables of chosen ifindexes and
+// host-side ends. Much of its length is netlink requests spelt out; a batch API of dev.netns.kernel
+// (typed link, address and route operations, one round trip per socket) should take them over.
+
 /**
  * A topology built in the kernel: its namespaces and links, until {@link #close()} tears them down.
  *

@@ -14,6 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+// Longer than most classes here: Topology.Builder is public API (what @TopologyFactory methods
+// return) and checks every kind of declaration in one pass, so that all problems come in one
+// exception. The checks of LANs, routes, the address pool and links to the machine live in LanPlan,
+// Routing, AddressPool and HostSideLimits.
+
 /**
  * A validated description of a network: hosts (each a network namespace), routers (hosts that
  * forward), veth pairs, LANs and routes. Usable without JUnit: {@link #start()} builds it in the
@@ -132,7 +137,7 @@ public final class Topology {
     List<String> problems = new ArrayList<>();
     for (VethPair link : links) {
       if (link.touchesHost()) {
-        problems.addAll(routeConflicts(link, hostRoutes));
+        problems.addAll(HostSideLimits.routeConflicts(link, hostRoutes));
       }
     }
     return problems;
@@ -150,84 +155,10 @@ public final class Topology {
       if (!link.touchesHost()) {
         continue;
       }
-      List<String> conflicts = routeConflicts(link, hostRoutes);
+      List<String> conflicts = HostSideLimits.routeConflicts(link, hostRoutes);
       // A route found already names the same subnet; say it once.
-      problems.addAll(conflicts.isEmpty() ? addressConflicts(link, hostAddresses) : conflicts);
-    }
-    return problems;
-  }
-
-  private static List<String> routeConflicts(VethPair link, List<RouteInfo> hostRoutes) {
-    List<String> problems = new ArrayList<>();
-    // The machine will route the peer's subnets over this link: they must be new to it.
-    for (Cidr subnet : link.peerSubnetsRoutedFrom(HOST)) {
-      for (RouteInfo route : hostRoutes) {
-        if (!route.isDefault()
-            && route.destination() != null
-            && route.destination().overlaps(subnet)) {
-          problems.add(
-              link.origin()
-                  + ": the peer's subnet "
-                  + subnet
-                  + " would be routed over this link on the machine, but overlaps the machine's"
-                  + " route to "
-                  + route.destination()
-                  + (route.linkName() == null ? "" : " on " + route.linkName())
-                  + "; pick a subnet the machine does not use");
-        }
-      }
-    }
-    for (Cidr address : link.addressesIn(HOST)) {
-      for (RouteInfo route : hostRoutes) {
-        if (!route.isDefault()
-            && route.destination() != null
-            && route.destination().overlaps(address.network())) {
-          problems.add(
-              link.origin()
-                  + ": host-side address "
-                  + address
-                  + " overlaps the machine's route to "
-                  + route.destination()
-                  + (route.linkName() == null ? "" : " on " + route.linkName())
-                  + "; pick a subnet the machine does not use");
-        }
-      }
-    }
-    return problems;
-  }
-
-  private static List<String> addressConflicts(VethPair link, List<AddressInfo> hostAddresses) {
-    List<String> problems = new ArrayList<>();
-    for (Cidr subnet : link.peerSubnetsRoutedFrom(HOST)) {
-      for (AddressInfo held : hostAddresses) {
-        if (held.address().network().overlaps(subnet)) {
-          problems.add(
-              link.origin()
-                  + ": the peer's subnet "
-                  + subnet
-                  + " would be routed over this link on the machine, but overlaps the machine's"
-                  + " address "
-                  + held.address()
-                  + " on "
-                  + held.linkName()
-                  + "; pick a subnet the machine does not use");
-        }
-      }
-    }
-    for (Cidr address : link.addressesIn(HOST)) {
-      for (AddressInfo held : hostAddresses) {
-        if (held.address().network().overlaps(address.network())) {
-          problems.add(
-              link.origin()
-                  + ": host-side address "
-                  + address
-                  + " overlaps the machine's address "
-                  + held.address()
-                  + " on "
-                  + held.linkName()
-                  + "; pick a subnet the machine does not use");
-        }
-      }
+      problems.addAll(
+          conflicts.isEmpty() ? HostSideLimits.addressConflicts(link, hostAddresses) : conflicts);
     }
     return problems;
   }
