@@ -1,6 +1,6 @@
 package dev.netns.topology;
 
-import dev.netns.kernel.Addresses;
+import dev.netns.kernel.Changes;
 import dev.netns.kernel.Cidr;
 import dev.netns.kernel.HostNamespaceLock;
 import dev.netns.kernel.Inspection;
@@ -8,10 +8,8 @@ import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.nativeaccess.Errno;
 import dev.netns.nativeaccess.KernelException;
-import dev.netns.netlink.AddressRequests;
 import dev.netns.netlink.LinkRequests;
 import dev.netns.netlink.Request;
-import dev.netns.netlink.RouteRequests;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-// Longer than most classes here: building and teardown share the tables of chosen ifindexes and
-// host-side ends. Much of its length is netlink requests spelt out; a batch API of dev.netns.kernel
-// (typed link, address and route operations, one round trip per socket) should take them over.
+// Longer than most classes here: building, putting routes back after a fault and teardown share
+// the tables of chosen ifindexes and host-side ends. Kernel changes go through kernel.Changes;
+// only joinWire/leaveWire still hand netlink requests to FaultInjector, whose callers expect them.
 
 /**
  * A topology built in the kernel: its namespaces and links, until {@link #close()} tears them down.
@@ -177,36 +175,32 @@ public final class RunningTopology implements AutoCloseable {
     }
     // 1. Every bridge and every veth pair, in one batch on one socket: the requests carry the
     //    namespaces' fds, so they land where they belong.
-    List<Request> create = new ArrayList<>();
+    NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
+    Changes create = Changes.in(any);
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
-      create.add(
-          LinkRequests.newLink(BRIDGE, "bridge", sw.fd(), assign(sw, BRIDGE), true)
-              .describedAs("RTM_NEWLINK bridge " + sw.name() + ":" + BRIDGE));
+      create.createBridge(sw, BRIDGE, assign(sw, BRIDGE));
     }
     for (VethPair link : topology.links()) {
       NetworkNamespace wire = wires.get(link);
       if (wire == null) {
-        create.add(
-            veth(namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface()));
+        veth(
+            create, namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface());
       } else {
         // a <-> wire:pa, wire:pb <-> b, and a bridge joining pa and pb until an impairment
         // replaces it with the userspace forwarder.
-        create.add(
-            LinkRequests.newLink(BRIDGE, "bridge", wire.fd(), assign(wire, BRIDGE), true)
-                .describedAs("RTM_NEWLINK bridge " + wire.name() + ":" + BRIDGE));
-        create.add(veth(wire, WIRE_A, namespace(link.a()), link.aInterface()));
-        create.add(veth(wire, WIRE_B, namespace(link.b()), link.bInterface()));
+        create.createBridge(wire, BRIDGE, assign(wire, BRIDGE));
+        veth(create, wire, WIRE_A, namespace(link.a()), link.aInterface());
+        veth(create, wire, WIRE_B, namespace(link.b()), link.bInterface());
       }
     }
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
       for (LanPort port : lan.ports()) {
-        create.add(veth(sw, port.switchPort(), namespace(port.host()), port.interfaceName()));
+        veth(create, sw, port.switchPort(), namespace(port.host()), port.interfaceName());
       }
     }
-    NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
-    any.netlink().executeAll(create);
+    create.execute();
     // The kernel chose the ifindexes in the machine's namespace. Looked up now, while the names
     // are surely this network's own (nobody else could take them while the links exist, and the
     // lock keeps other JVMs from racing for them), and used from here on, down to teardown.
@@ -220,28 +214,26 @@ public final class RunningTopology implements AutoCloseable {
     }
 
     // 2. Ports into their bridges, one batch per switch; peers up in their namespace's batch.
-    Map<NetworkNamespace, List<Request>> setup = new LinkedHashMap<>();
+    Map<NetworkNamespace, Changes> setup = new LinkedHashMap<>();
     for (LinkEnd peer : peersToBringUp) {
-      NetworkNamespace ns = peer.namespace();
-      String name = peer.name();
-      setup
-          .computeIfAbsent(ns, k -> new ArrayList<>())
-          .add(
-              LinkRequests.setUp(index(ns, name), true)
-                  .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " up"));
+      changes(setup, peer.namespace())
+          .setUp(peer.name(), index(peer.namespace(), peer.name()), true);
     }
     for (NetworkNamespace wire : wires.values()) {
-      wire.netlink().executeAll(joinWire(wire));
+      Changes join = Changes.in(wire);
+      for (String port : new String[] {WIRE_A, WIRE_B}) {
+        join.setMaster(port, index(wire, port), BRIDGE, index(wire, BRIDGE));
+      }
+      join.execute();
     }
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
-      List<Request> enslave = new ArrayList<>();
+      Changes enslave = Changes.in(sw);
       for (LanPort port : lan.ports()) {
-        enslave.add(
-            LinkRequests.setMaster(index(sw, port.switchPort()), index(sw, BRIDGE))
-                .describedAs("RTM_NEWLINK " + sw.name() + ":" + port.switchPort() + " master br0"));
+        enslave.setMaster(
+            port.switchPort(), index(sw, port.switchPort()), BRIDGE, index(sw, BRIDGE));
       }
-      sw.netlink().executeAll(enslave);
+      enslave.execute();
     }
 
     // 3. Per namespace, one batch: MTU, addresses, then routes (which need the addresses).
@@ -250,14 +242,12 @@ public final class RunningTopology implements AutoCloseable {
         NetworkNamespace ns = namespace(side);
         String name = link.interfaceIn(side);
         int index = index(ns, name);
-        List<Request> batch = setup.computeIfAbsent(ns, k -> new ArrayList<>());
+        Changes batch = changes(setup, ns);
         if (link.mtu() > 0) {
-          batch.add(
-              LinkRequests.setMtu(index, link.mtu())
-                  .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " mtu " + link.mtu()));
+          batch.setMtu(name, index, link.mtu());
         }
         for (Cidr address : link.addressesIn(side)) {
-          batch.add(Addresses.addRequest(ns, name, index, address));
+          batch.addAddress(name, index, address);
         }
       }
     }
@@ -266,24 +256,25 @@ public final class RunningTopology implements AutoCloseable {
         NetworkNamespace ns = namespace(port.host());
         int index = index(ns, port.interfaceName());
         for (Cidr address : port.addresses()) {
-          setup
-              .computeIfAbsent(ns, k -> new ArrayList<>())
-              .add(Addresses.addRequest(ns, port.interfaceName(), index, address));
+          changes(setup, ns).addAddress(port.interfaceName(), index, address);
         }
       }
     }
-    Map<NetworkNamespace, List<Request>> routes = routeRequests(null, false);
-    routes.forEach((ns, batch) -> setup.computeIfAbsent(ns, k -> new ArrayList<>()).addAll(batch));
-    setup.forEach((ns, batch) -> ns.netlink().executeAll(batch));
+    addRoutes(setup, null, false);
+    setup.values().forEach(Changes::execute);
+  }
+
+  private static Changes changes(Map<NetworkNamespace, Changes> batches, NetworkNamespace ns) {
+    return batches.computeIfAbsent(ns, Changes::in);
   }
 
   /**
-   * The route requests of the hosts in {@code only} (all when null): on-link routes to a link
-   * peer's other subnet, then declared and worked-out routes. With {@code replace}, existing routes
-   * are overwritten (restoring after a link came back up).
+   * Adds the routes of the hosts in {@code only} (all when null) to their namespaces' batches:
+   * on-link routes to a link peer's other subnet, then declared and worked-out routes. With {@code
+   * replace}, existing routes are overwritten (restoring after a link came back up).
    */
-  private Map<NetworkNamespace, List<Request>> routeRequests(Set<String> only, boolean replace) {
-    Map<NetworkNamespace, List<Request>> routes = new LinkedHashMap<>();
+  private void addRoutes(
+      Map<NetworkNamespace, Changes> batches, Set<String> only, boolean replace) {
     for (VethPair link : topology.links()) {
       for (String side : new String[] {link.a(), link.b()}) {
         if (only != null && !only.contains(side)) {
@@ -293,12 +284,13 @@ public final class RunningTopology implements AutoCloseable {
         String name = link.interfaceIn(side);
         // A peer in another subnet: reach exactly that subnet over this wire.
         for (Cidr subnet : link.peerSubnetsRoutedFrom(side)) {
-          routes
-              .computeIfAbsent(ns, k -> new ArrayList<>())
-              .add(
-                  RouteRequests.addUnicast(
-                          subnet.address(), subnet.prefixLength(), null, index(ns, name), replace)
-                      .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
+          changes(batches, ns)
+              .addRoute(
+                  subnet,
+                  null,
+                  index(ns, name),
+                  replace,
+                  "RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name);
         }
       }
     }
@@ -307,27 +299,22 @@ public final class RunningTopology implements AutoCloseable {
         continue;
       }
       NetworkNamespace ns = namespace(route.in());
-      routes
-          .computeIfAbsent(ns, k -> new ArrayList<>())
-          .add(
-              RouteRequests.addUnicast(
-                      route.isDefault() ? null : route.to().address(),
-                      route.to().prefixLength(),
-                      route.via(),
-                      0,
-                      replace)
-                  .describedAs(
-                      "RTM_NEWROUTE "
-                          + (route.isDefault() ? "default" : route.to())
-                          + " via "
-                          + route.via().getHostAddress()
-                          + " in "
-                          + ns.name()
-                          + " ("
-                          + route.origin()
-                          + ")"));
+      changes(batches, ns)
+          .addRoute(
+              route.to(),
+              route.via(),
+              0,
+              replace,
+              "RTM_NEWROUTE "
+                  + (route.isDefault() ? "default" : route.to())
+                  + " via "
+                  + route.via().getHostAddress()
+                  + " in "
+                  + ns.name()
+                  + " ("
+                  + route.origin()
+                  + ")");
     }
-    return routes;
   }
 
   /**
@@ -335,18 +322,18 @@ public final class RunningTopology implements AutoCloseable {
    * down. Routes of other hosts that pass through them are untouched.
    */
   public void restoreRoutes(List<String> hosts) {
-    routeRequests(new java.util.HashSet<>(hosts), true)
-        .forEach(
-            (ns, batch) -> {
-              try {
-                ns.netlink().executeAll(batch);
-              } catch (KernelException e) {
-                // Routes over a link that is still down come back when that link's fault heals.
-                if (!all(e, Set.of(Errno.ENETDOWN, Errno.ENETUNREACH))) {
-                  throw e;
-                }
-              }
-            });
+    Map<NetworkNamespace, Changes> batches = new LinkedHashMap<>();
+    addRoutes(batches, new HashSet<>(hosts), true);
+    for (Changes batch : batches.values()) {
+      try {
+        batch.execute();
+      } catch (KernelException e) {
+        // Routes over a link that is still down come back when that link's fault heals.
+        if (!all(e, Set.of(Errno.ENETDOWN, Errno.ENETUNREACH))) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** True when the failure and every one suppressed by it have one of these errnos. */
@@ -404,11 +391,10 @@ public final class RunningTopology implements AutoCloseable {
     return faults;
   }
 
-  private Request veth(NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
+  private void veth(
+      Changes create, NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
     peersToBringUp.add(new LinkEnd(b, bName));
-    return LinkRequests.newVeth(
-            aName, a.fd(), assign(a, aName), bName, b.fd(), assign(b, bName), true)
-        .describedAs("RTM_NEWLINK veth " + a.name() + ":" + aName + "<->" + b.name() + ":" + bName);
+    create.createVeth(a, aName, assign(a, aName), b, bName, assign(b, bName));
   }
 
   /** Chooses the ifindex of a new link; in the machine's namespace the kernel chooses (0). */
@@ -493,20 +479,17 @@ public final class RunningTopology implements AutoCloseable {
       // (the kernel deletes the ends with their peers when the namespaces go, moments later,
       // without the 20-30 ms that a synchronous delete costs). By ifindex: the name may be
       // another's by now.
-      List<Request> off = new ArrayList<>();
+      Changes off = Changes.in(host);
       for (Map.Entry<VethPair, Integer> end : reversed(new ArrayList<>(hostEnds.entrySet()))) {
         String name = end.getKey().interfaceIn(Topology.HOST);
         int index = end.getValue();
-        String described = "host:" + name + " (ifindex " + index + ")";
         for (Cidr address : end.getKey().addressesIn(Topology.HOST)) {
-          off.add(
-              AddressRequests.delete(index, address.address(), address.prefixLength())
-                  .describedAs("RTM_DELADDR " + address + " on " + described));
+          off.deleteAddress(name, index, address);
         }
-        off.add(LinkRequests.setUp(index, false).describedAs("RTM_NEWLINK " + described + " down"));
+        off.setUp(name, index, false);
       }
       try {
-        host.netlink().executeAll(off);
+        off.execute();
       } catch (KernelException e) {
         // Gone already (its namespace closed some other way), or its address taken off: done.
         if (!all(e, Set.of(Errno.ENODEV, Errno.EADDRNOTAVAIL))) {
