@@ -408,7 +408,12 @@ public final class RunningTopology implements AutoCloseable {
     return index;
   }
 
-  private int index(NetworkNamespace ns, String name) {
+  /**
+   * The ifindex of a link this network made: the one chosen at creation, or, in the machine's
+   * namespace, the one learnt right after it (so never another's link that took the name since).
+   * Links the network did not make are looked up by name.
+   */
+  int index(NetworkNamespace ns, String name) {
     Integer chosen = indexes.getOrDefault(ns, Map.of()).get(name);
     return chosen != null ? chosen : Links.index(ns, name);
   }
