@@ -19,7 +19,7 @@ final class LanPlan {
       Set<String> hosts,
       Set<String> lanNames,
       Map<String, Set<String>> interfaces,
-      Map<InetAddress, String> owners,
+      Map<InetAddress, Topology.Builder.AddressClaim> owners,
       List<String> problems) {
     int before = problems.size();
     String origin = d.origin();
@@ -166,14 +166,20 @@ final class LanPlan {
     Set<String> portNames = new HashSet<>();
     for (int i = 0; i < members.size(); i++) {
       String host = members.get(i);
-      Topology.Builder.checkInterface(origin, "name", host, interfaceName, interfaces, problems);
+      Topology.Builder.checkInterface(
+          origin, "name", host, interfaceName, null, interfaces, problems);
       for (Cidr address : addresses.get(host)) {
-        Topology.Builder.claim(origin, "address", address.address(), owners, problems);
+        Topology.Builder.claim(
+            origin, "the address of host '" + host + "'", address.address(), owners, problems);
       }
+      // The switch's port towards a host is named after it where that makes a valid name that no
+      // other port has; the user never sees these names, so any other name will do.
       String port = InterfaceName.truncate(host);
-      if (!portNames.add(port)) {
-        port = "p" + i;
-        portNames.add(port);
+      if (InterfaceName.problem(port) != null || !portNames.add(port)) {
+        int n = i;
+        do {
+          port = "p" + n++;
+        } while (!portNames.add(port));
       }
       ports.add(new LanPort(host, interfaceName, port, addresses.get(host)));
     }

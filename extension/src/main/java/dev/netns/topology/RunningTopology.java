@@ -1,20 +1,27 @@
 package dev.netns.topology;
 
-import dev.netns.kernel.Addresses;
+import dev.netns.kernel.Changes;
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.HostNamespaceLock;
 import dev.netns.kernel.Inspection;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.nativeaccess.Errno;
+import dev.netns.nativeaccess.KernelException;
 import dev.netns.netlink.LinkRequests;
 import dev.netns.netlink.Request;
-import dev.netns.netlink.RouteRequests;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+// Longer than most classes here: building, putting routes back after a fault and teardown share
+// the tables of chosen ifindexes and host-side ends. Kernel changes go through kernel.Changes;
+// only joinWire/leaveWire still hand netlink requests to FaultInjector, whose callers expect them.
 
 /**
  * A topology built in the kernel: its namespaces and links, until {@link #close()} tears them down.
@@ -39,21 +46,21 @@ public final class RunningTopology implements AutoCloseable {
 
   static final String WIRE_B = "pb";
 
-  /**
-   * Topologies that touch the machine's namespace start one at a time in this JVM, so that the
-   * check against the machine's routes and the addresses added after it cannot interleave with
-   * another test's.
-   */
-  private static final Object HOST_CHANGES = new Object();
-
   private final Topology topology;
   private final Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
   private final Map<String, NetworkNamespace> switches = new LinkedHashMap<>();
   private final Map<VethPair, NetworkNamespace> wires = new LinkedHashMap<>();
   private final NetworkNamespace host;
   private final Map<NetworkNamespace, Map<String, Integer>> indexes = new HashMap<>();
+
+  /**
+   * The ifindexes of the ends this network made in the machine's namespace, learnt right after
+   * creation: teardown takes down these links, never whatever has their name by then (another
+   * JVM's, when a name was given explicitly).
+   */
+  private final Map<VethPair, Integer> hostEnds = new LinkedHashMap<>();
+
   private final List<LinkEnd> peersToBringUp = new ArrayList<>();
-  private boolean creationStarted;
   private FaultInjector faults;
   private boolean closed;
 
@@ -66,8 +73,13 @@ public final class RunningTopology implements AutoCloseable {
     if (!topology.touchesHost()) {
       return startUnlocked(topology);
     }
-    synchronized (HOST_CHANGES) {
+    // From the check of the machine's routes and names until the host-side addresses are in place,
+    // no other JVM on the machine may do the same: both would find the subnet free.
+    HostNamespaceLock lock = HostNamespaceLock.acquire();
+    try {
       return startUnlocked(topology);
+    } finally {
+      lock.close();
     }
   }
 
@@ -76,7 +88,8 @@ public final class RunningTopology implements AutoCloseable {
     if (topology.touchesHost()) {
       host = NetworkNamespace.host();
       try {
-        List<String> conflicts = topology.conflictsWithHostRoutes(Inspection.routes(host));
+        List<String> conflicts =
+            topology.conflictsWithMachine(Inspection.routes(host), Inspection.addresses(host));
         for (VethPair link : topology.links()) {
           if (link.touchesHost()) {
             String name = link.interfaceIn(Topology.HOST);
@@ -100,29 +113,16 @@ public final class RunningTopology implements AutoCloseable {
     }
     RunningTopology running = new RunningTopology(topology, host);
     try {
-      List<String> names = new ArrayList<>(topology.hosts());
-      for (Lan lan : topology.lans()) {
-        names.add("lan:" + lan.name());
-      }
-      List<VethPair> impairable = topology.links().stream().filter(VethPair::impairable).toList();
-      for (int i = 0; i < impairable.size(); i++) {
-        VethPair link = impairable.get(i);
-        names.add("wire" + i + ":" + link.a() + "-" + link.b());
-      }
+      List<Made> plan = plan(topology);
       boolean ipv6 =
           topology.hosts().stream()
               .flatMap(h -> topology.addressesOf(h).stream())
               .anyMatch(Cidr::isIpv6);
-      List<NetworkNamespace> made = NetworkNamespace.createAll(names, topology.routers(), ipv6);
-      int wire = 0;
-      for (NetworkNamespace ns : made) {
-        if (ns.name().startsWith("lan:")) {
-          running.switches.put(ns.name().substring(4), ns);
-        } else if (ns.name().startsWith("wire")) {
-          running.wires.put(impairable.get(wire++), ns);
-        } else {
-          running.namespaces.put(ns.name(), ns);
-        }
+      List<NetworkNamespace> made =
+          NetworkNamespace.createAll(
+              plan.stream().map(Made::name).toList(), topology.routers(), ipv6);
+      for (int i = 0; i < made.size(); i++) {
+        plan.get(i).role().adopt(running, made.get(i));
       }
       running.wire();
       return running;
@@ -136,67 +136,104 @@ public final class RunningTopology implements AutoCloseable {
     }
   }
 
+  /**
+   * The namespaces to make, in order: declared hosts, then a switch per LAN, then a wire per
+   * impairable link. The names are for people (messages, thread names); hidden ones get a suffix
+   * when a declared host already has their name, so that no name is shared (routers are picked by
+   * name) and none decides a role.
+   */
+  private static List<Made> plan(Topology topology) {
+    List<Made> plan = new ArrayList<>();
+    Set<String> taken = new HashSet<>(topology.hosts());
+    for (String host : topology.hosts()) {
+      plan.add(new Made(host, new Role.Declared(host)));
+    }
+    for (Lan lan : topology.lans()) {
+      plan.add(new Made(unique("lan:" + lan.name(), taken), new Role.LanSwitch(lan)));
+    }
+    int wire = 0;
+    for (VethPair link : topology.links()) {
+      if (link.impairable()) {
+        String name = "wire" + wire++ + ":" + link.a() + "-" + link.b();
+        plan.add(new Made(unique(name, taken), new Role.Wire(link)));
+      }
+    }
+    return plan;
+  }
+
+  private static String unique(String name, Set<String> taken) {
+    String candidate = name;
+    for (int n = 2; !taken.add(candidate); n++) {
+      candidate = name + "#" + n;
+    }
+    return candidate;
+  }
+
   private void wire() {
     if (topology.links().isEmpty() && topology.lans().isEmpty()) {
       return;
     }
     // 1. Every bridge and every veth pair, in one batch on one socket: the requests carry the
     //    namespaces' fds, so they land where they belong.
-    List<Request> create = new ArrayList<>();
+    NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
+    Changes create = Changes.in(any);
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
-      create.add(
-          LinkRequests.newLink(BRIDGE, "bridge", sw.fd(), assign(sw, BRIDGE), true)
-              .describedAs("RTM_NEWLINK bridge " + sw.name() + ":" + BRIDGE));
+      create.createBridge(sw, BRIDGE, assign(sw, BRIDGE));
     }
     for (VethPair link : topology.links()) {
       NetworkNamespace wire = wires.get(link);
       if (wire == null) {
-        create.add(
-            veth(namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface()));
+        veth(
+            create, namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface());
       } else {
         // a <-> wire:pa, wire:pb <-> b, and a bridge joining pa and pb until an impairment
         // replaces it with the userspace forwarder.
-        create.add(
-            LinkRequests.newLink(BRIDGE, "bridge", wire.fd(), assign(wire, BRIDGE), true)
-                .describedAs("RTM_NEWLINK bridge " + wire.name() + ":" + BRIDGE));
-        create.add(veth(wire, WIRE_A, namespace(link.a()), link.aInterface()));
-        create.add(veth(wire, WIRE_B, namespace(link.b()), link.bInterface()));
+        create.createBridge(wire, BRIDGE, assign(wire, BRIDGE));
+        veth(create, wire, WIRE_A, namespace(link.a()), link.aInterface());
+        veth(create, wire, WIRE_B, namespace(link.b()), link.bInterface());
       }
     }
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
       for (LanPort port : lan.ports()) {
-        create.add(veth(sw, port.switchPort(), namespace(port.host()), port.interfaceName()));
+        veth(create, sw, port.switchPort(), namespace(port.host()), port.interfaceName());
       }
     }
-    NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
-    creationStarted = true;
-    any.netlink().executeAll(create);
+    create.execute();
+    // The kernel chose the ifindexes in the machine's namespace. Looked up now, while the names
+    // are surely this network's own (nobody else could take them while the links exist, and the
+    // lock keeps other JVMs from racing for them), and used from here on, down to teardown.
+    for (VethPair link : topology.links()) {
+      if (link.touchesHost()) {
+        String name = link.interfaceIn(Topology.HOST);
+        int index = Links.index(host, name);
+        indexes.computeIfAbsent(host, k -> new HashMap<>()).put(name, index);
+        hostEnds.put(link, index);
+      }
+    }
 
     // 2. Ports into their bridges, one batch per switch; peers up in their namespace's batch.
-    Map<NetworkNamespace, List<Request>> setup = new LinkedHashMap<>();
+    Map<NetworkNamespace, Changes> setup = new LinkedHashMap<>();
     for (LinkEnd peer : peersToBringUp) {
-      NetworkNamespace ns = peer.namespace();
-      String name = peer.name();
-      setup
-          .computeIfAbsent(ns, k -> new ArrayList<>())
-          .add(
-              LinkRequests.setUp(index(ns, name), true)
-                  .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " up"));
+      changes(setup, peer.namespace())
+          .setUp(peer.name(), index(peer.namespace(), peer.name()), true);
     }
     for (NetworkNamespace wire : wires.values()) {
-      wire.netlink().executeAll(joinWire(wire));
+      Changes join = Changes.in(wire);
+      for (String port : new String[] {WIRE_A, WIRE_B}) {
+        join.setMaster(port, index(wire, port), BRIDGE, index(wire, BRIDGE));
+      }
+      join.execute();
     }
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
-      List<Request> enslave = new ArrayList<>();
+      Changes enslave = Changes.in(sw);
       for (LanPort port : lan.ports()) {
-        enslave.add(
-            LinkRequests.setMaster(index(sw, port.switchPort()), index(sw, BRIDGE))
-                .describedAs("RTM_NEWLINK " + sw.name() + ":" + port.switchPort() + " master br0"));
+        enslave.setMaster(
+            port.switchPort(), index(sw, port.switchPort()), BRIDGE, index(sw, BRIDGE));
       }
-      sw.netlink().executeAll(enslave);
+      enslave.execute();
     }
 
     // 3. Per namespace, one batch: MTU, addresses, then routes (which need the addresses).
@@ -205,14 +242,12 @@ public final class RunningTopology implements AutoCloseable {
         NetworkNamespace ns = namespace(side);
         String name = link.interfaceIn(side);
         int index = index(ns, name);
-        List<Request> batch = setup.computeIfAbsent(ns, k -> new ArrayList<>());
+        Changes batch = changes(setup, ns);
         if (link.mtu() > 0) {
-          batch.add(
-              LinkRequests.setMtu(index, link.mtu())
-                  .describedAs("RTM_NEWLINK " + ns.name() + ":" + name + " mtu " + link.mtu()));
+          batch.setMtu(name, index, link.mtu());
         }
         for (Cidr address : link.addressesIn(side)) {
-          batch.add(Addresses.addRequest(ns, name, index, address));
+          batch.addAddress(name, index, address);
         }
       }
     }
@@ -221,24 +256,25 @@ public final class RunningTopology implements AutoCloseable {
         NetworkNamespace ns = namespace(port.host());
         int index = index(ns, port.interfaceName());
         for (Cidr address : port.addresses()) {
-          setup
-              .computeIfAbsent(ns, k -> new ArrayList<>())
-              .add(Addresses.addRequest(ns, port.interfaceName(), index, address));
+          changes(setup, ns).addAddress(port.interfaceName(), index, address);
         }
       }
     }
-    Map<NetworkNamespace, List<Request>> routes = routeRequests(null, false);
-    routes.forEach((ns, batch) -> setup.computeIfAbsent(ns, k -> new ArrayList<>()).addAll(batch));
-    setup.forEach((ns, batch) -> ns.netlink().executeAll(batch));
+    addRoutes(setup, null, false);
+    setup.values().forEach(Changes::execute);
+  }
+
+  private static Changes changes(Map<NetworkNamespace, Changes> batches, NetworkNamespace ns) {
+    return batches.computeIfAbsent(ns, Changes::in);
   }
 
   /**
-   * The route requests of the hosts in {@code only} (all when null): on-link routes to a link
-   * peer's other subnet, then declared and worked-out routes. With {@code replace}, existing routes
-   * are overwritten (restoring after a link came back up).
+   * Adds the routes of the hosts in {@code only} (all when null) to their namespaces' batches:
+   * on-link routes to a link peer's other subnet, then declared and worked-out routes. With {@code
+   * replace}, existing routes are overwritten (restoring after a link came back up).
    */
-  private Map<NetworkNamespace, List<Request>> routeRequests(Set<String> only, boolean replace) {
-    Map<NetworkNamespace, List<Request>> routes = new LinkedHashMap<>();
+  private void addRoutes(
+      Map<NetworkNamespace, Changes> batches, Set<String> only, boolean replace) {
     for (VethPair link : topology.links()) {
       for (String side : new String[] {link.a(), link.b()}) {
         if (only != null && !only.contains(side)) {
@@ -246,20 +282,15 @@ public final class RunningTopology implements AutoCloseable {
         }
         NetworkNamespace ns = namespace(side);
         String name = link.interfaceIn(side);
-        List<Cidr> own = link.addressesIn(side);
-        for (Cidr peer : link.addressesIn(link.peerOf(side))) {
-          boolean covered = own.stream().anyMatch(a -> a.network().contains(peer.address()));
-          boolean sameFamily = own.stream().anyMatch(a -> a.isIpv6() == peer.isIpv6());
-          if (!covered && sameFamily) {
-            // The peer sits in another subnet: reach exactly that subnet over this wire.
-            Cidr subnet = peer.network();
-            routes
-                .computeIfAbsent(ns, k -> new ArrayList<>())
-                .add(
-                    RouteRequests.addUnicast(
-                            subnet.address(), subnet.prefixLength(), null, index(ns, name), replace)
-                        .describedAs("RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name));
-          }
+        // A peer in another subnet: reach exactly that subnet over this wire.
+        for (Cidr subnet : link.peerSubnetsRoutedFrom(side)) {
+          changes(batches, ns)
+              .addRoute(
+                  subnet,
+                  null,
+                  index(ns, name),
+                  replace,
+                  "RTM_NEWROUTE " + subnet + " dev " + ns.name() + ":" + name);
         }
       }
     }
@@ -268,27 +299,22 @@ public final class RunningTopology implements AutoCloseable {
         continue;
       }
       NetworkNamespace ns = namespace(route.in());
-      routes
-          .computeIfAbsent(ns, k -> new ArrayList<>())
-          .add(
-              RouteRequests.addUnicast(
-                      route.isDefault() ? null : route.to().address(),
-                      route.to().prefixLength(),
-                      route.via(),
-                      0,
-                      replace)
-                  .describedAs(
-                      "RTM_NEWROUTE "
-                          + (route.isDefault() ? "default" : route.to())
-                          + " via "
-                          + route.via().getHostAddress()
-                          + " in "
-                          + ns.name()
-                          + " ("
-                          + route.origin()
-                          + ")"));
+      changes(batches, ns)
+          .addRoute(
+              route.to(),
+              route.via(),
+              0,
+              replace,
+              "RTM_NEWROUTE "
+                  + (route.isDefault() ? "default" : route.to())
+                  + " via "
+                  + route.via().getHostAddress()
+                  + " in "
+                  + ns.name()
+                  + " ("
+                  + route.origin()
+                  + ")");
     }
-    return routes;
   }
 
   /**
@@ -296,27 +322,27 @@ public final class RunningTopology implements AutoCloseable {
    * down. Routes of other hosts that pass through them are untouched.
    */
   public void restoreRoutes(List<String> hosts) {
-    routeRequests(new java.util.HashSet<>(hosts), true)
-        .forEach(
-            (ns, batch) -> {
-              try {
-                ns.netlink().executeAll(batch);
-              } catch (dev.netns.nativeaccess.KernelException e) {
-                // Routes over a link that is still down come back when that link's fault heals.
-                if (!allLinkDown(e)) {
-                  throw e;
-                }
-              }
-            });
+    Map<NetworkNamespace, Changes> batches = new LinkedHashMap<>();
+    addRoutes(batches, new HashSet<>(hosts), true);
+    for (Changes batch : batches.values()) {
+      try {
+        batch.execute();
+      } catch (KernelException e) {
+        // Routes over a link that is still down come back when that link's fault heals.
+        if (!all(e, Set.of(Errno.ENETDOWN, Errno.ENETUNREACH))) {
+          throw e;
+        }
+      }
+    }
   }
 
-  private static boolean allLinkDown(dev.netns.nativeaccess.KernelException e) {
-    if (e.errno() != dev.netns.nativeaccess.Errno.ENETDOWN
-        && e.errno() != dev.netns.nativeaccess.Errno.ENETUNREACH) {
+  /** True when the failure and every one suppressed by it have one of these errnos. */
+  private static boolean all(KernelException e, Set<Integer> errnos) {
+    if (!errnos.contains(e.errno())) {
       return false;
     }
     for (Throwable other : e.getSuppressed()) {
-      if (!(other instanceof dev.netns.nativeaccess.KernelException k) || !allLinkDown(k)) {
+      if (!(other instanceof KernelException k) || !all(k, errnos)) {
         return false;
       }
     }
@@ -365,11 +391,10 @@ public final class RunningTopology implements AutoCloseable {
     return faults;
   }
 
-  private Request veth(NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
+  private void veth(
+      Changes create, NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
     peersToBringUp.add(new LinkEnd(b, bName));
-    return LinkRequests.newVeth(
-            aName, a.fd(), assign(a, aName), bName, b.fd(), assign(b, bName), true)
-        .describedAs("RTM_NEWLINK veth " + a.name() + ":" + aName + "<->" + b.name() + ":" + bName);
+    create.createVeth(a, aName, assign(a, aName), b, bName, assign(b, bName));
   }
 
   /** Chooses the ifindex of a new link; in the machine's namespace the kernel chooses (0). */
@@ -383,7 +408,12 @@ public final class RunningTopology implements AutoCloseable {
     return index;
   }
 
-  private int index(NetworkNamespace ns, String name) {
+  /**
+   * The ifindex of a link this network made: the one chosen at creation, or, in the machine's
+   * namespace, the one learnt right after it (so never another's link that took the name since).
+   * Links the network did not make are looked up by name.
+   */
+  int index(NetworkNamespace ns, String name) {
     Integer chosen = indexes.getOrDefault(ns, Map.of()).get(name);
     return chosen != null ? chosen : Links.index(ns, name);
   }
@@ -448,28 +478,30 @@ public final class RunningTopology implements AutoCloseable {
         failure = collect(failure, e);
       }
     }
-    if (host != null) {
-      for (VethPair link : reversed(topology.links())) {
-        if (link.touchesHost()) {
-          try {
-            // Only ends this network made: a name it found taken was refused before creation.
-            // Down at once, which takes its routes off the machine; the kernel deletes it with
-            // its peer when the namespace goes, moments later, without the 20-30 ms that a
-            // synchronous delete costs.
-            String name = link.interfaceIn(Topology.HOST);
-            if (creationStarted) {
-              java.util.OptionalInt index = Links.find(host, name);
-              if (index.isPresent()) {
-                host.netlink()
-                    .execute(
-                        LinkRequests.setUp(index.getAsInt(), false)
-                            .describedAs("RTM_NEWLINK host:" + name + " down"));
-              }
-            }
-          } catch (RuntimeException e) {
-            failure = collect(failure, e);
-          }
+    if (!hostEnds.isEmpty()) {
+      // Addresses off and links down at once, in one batch: the machine routes nothing more over
+      // them, and no address of theirs is left to stand in the way of the next network's check
+      // (the kernel deletes the ends with their peers when the namespaces go, moments later,
+      // without the 20-30 ms that a synchronous delete costs). By ifindex: the name may be
+      // another's by now.
+      Changes off = Changes.in(host);
+      for (Map.Entry<VethPair, Integer> end : reversed(new ArrayList<>(hostEnds.entrySet()))) {
+        String name = end.getKey().interfaceIn(Topology.HOST);
+        int index = end.getValue();
+        for (Cidr address : end.getKey().addressesIn(Topology.HOST)) {
+          off.deleteAddress(name, index, address);
         }
+        off.setUp(name, index, false);
+      }
+      try {
+        off.execute();
+      } catch (KernelException e) {
+        // Gone already (its namespace closed some other way), or its address taken off: done.
+        if (!all(e, Set.of(Errno.ENODEV, Errno.EADDRNOTAVAIL))) {
+          failure = collect(failure, e);
+        }
+      } catch (RuntimeException e) {
+        failure = collect(failure, e);
       }
     }
     for (NetworkNamespace ns : reversed(allNamespaces())) {
@@ -507,4 +539,37 @@ public final class RunningTopology implements AutoCloseable {
 
   /** One end of a link: an interface in a namespace. */
   private record LinkEnd(NetworkNamespace namespace, String name) {}
+
+  /** A namespace to make: its name (for people) and what it stands for in the topology. */
+  private record Made(String name, Role role) {}
+
+  /** What a namespace this network made stands for; the model says, never the namespace's name. */
+  private sealed interface Role {
+    /** Files the namespace where the network finds it by its role. */
+    void adopt(RunningTopology running, NetworkNamespace ns);
+
+    /** A declared host or router. */
+    record Declared(String host) implements Role {
+      @Override
+      public void adopt(RunningTopology running, NetworkNamespace ns) {
+        running.namespaces.put(host, ns);
+      }
+    }
+
+    /** The hidden namespace of a LAN's switch. */
+    record LanSwitch(Lan lan) implements Role {
+      @Override
+      public void adopt(RunningTopology running, NetworkNamespace ns) {
+        running.switches.put(lan.name(), ns);
+      }
+    }
+
+    /** The hidden wire namespace of an impairable link. */
+    record Wire(VethPair link) implements Role {
+      @Override
+      public void adopt(RunningTopology running, NetworkNamespace ns) {
+        running.wires.put(link, ns);
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.netns.topology;
 
+import dev.netns.kernel.AddressInfo;
 import dev.netns.kernel.Cidr;
 import dev.netns.kernel.InterfaceName;
 import dev.netns.kernel.RouteInfo;
@@ -12,6 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+
+// Longer than most classes here: Topology.Builder is public API (what @TopologyFactory methods
+// return) and checks every kind of declaration in one pass, so that all problems come in one
+// exception. The checks of LANs, routes, the address pool and links to the machine live in LanPlan,
+// Routing, AddressPool and HostSideLimits.
 
 /**
  * A validated description of a network: hosts (each a network namespace), routers (hosts that
@@ -130,50 +136,29 @@ public final class Topology {
   public List<String> conflictsWithHostRoutes(List<RouteInfo> hostRoutes) {
     List<String> problems = new ArrayList<>();
     for (VethPair link : links) {
+      if (link.touchesHost()) {
+        problems.addAll(HostSideLimits.routeConflicts(link, hostRoutes));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * As {@link #conflictsWithHostRoutes}, and against the addresses on the machine's links too: a
+   * link that is down (another test's, under a fault) keeps its addresses but not its routes, and
+   * gets them back when it comes up; an address of {@code /32} has no route in the main table.
+   */
+  public List<String> conflictsWithMachine(
+      List<RouteInfo> hostRoutes, List<AddressInfo> hostAddresses) {
+    List<String> problems = new ArrayList<>();
+    for (VethPair link : links) {
       if (!link.touchesHost()) {
         continue;
       }
-      List<Cidr> ownInHost = link.addressesIn(HOST);
-      for (Cidr peer : link.addressesIn(link.peerOf(HOST))) {
-        boolean covered = ownInHost.stream().anyMatch(a -> a.network().contains(peer.address()));
-        boolean sameFamily = ownInHost.stream().anyMatch(a -> a.isIpv6() == peer.isIpv6());
-        if (covered || !sameFamily) {
-          continue;
-        }
-        // The machine will route the peer's subnet over this link: it must be new to it.
-        for (RouteInfo route : hostRoutes) {
-          if (!route.isDefault()
-              && route.destination() != null
-              && route.destination().overlaps(peer.network())) {
-            problems.add(
-                link.origin()
-                    + ": the peer's subnet "
-                    + peer.network()
-                    + " would be routed over this link on the machine, but overlaps the machine's"
-                    + " route to "
-                    + route.destination()
-                    + (route.linkName() == null ? "" : " on " + route.linkName())
-                    + "; pick a subnet the machine does not use");
-          }
-        }
-      }
-      for (Cidr address : ownInHost) {
-        for (RouteInfo route : hostRoutes) {
-          if (route.isDefault() || route.destination() == null) {
-            continue;
-          }
-          if (route.destination().overlaps(address.network())) {
-            problems.add(
-                link.origin()
-                    + ": host-side address "
-                    + address
-                    + " overlaps the machine's route to "
-                    + route.destination()
-                    + (route.linkName() == null ? "" : " on " + route.linkName())
-                    + "; pick a subnet the machine does not use");
-          }
-        }
-      }
+      List<String> conflicts = HostSideLimits.routeConflicts(link, hostRoutes);
+      // A route found already names the same subnet; say it once.
+      problems.addAll(
+          conflicts.isEmpty() ? HostSideLimits.addressConflicts(link, hostAddresses) : conflicts);
     }
     return problems;
   }
@@ -312,7 +297,7 @@ public final class Topology {
         interfaces.put(name, new LinkedHashSet<>(List.of("lo")));
       }
       interfaces.put(HOST, new LinkedHashSet<>());
-      Map<InetAddress, String> addressOwners = new HashMap<>();
+      Map<InetAddress, AddressClaim> addressOwners = new HashMap<>();
       List<Attachment> attachments = new ArrayList<>();
 
       List<VethPair> links = new ArrayList<>();
@@ -334,8 +319,22 @@ public final class Topology {
         }
         String aName = interfaceName(veth.aInterface(), veth.a(), veth.b());
         String bName = interfaceName(veth.bInterface(), veth.b(), veth.a());
-        checkInterface(veth.origin(), "aName", veth.a(), aName, interfaces, problems);
-        checkInterface(veth.origin(), "bName", veth.b(), bName, interfaces, problems);
+        checkInterface(
+            veth.origin(),
+            "aName",
+            veth.a(),
+            aName,
+            derivedFrom(veth.aInterface(), veth.a(), veth.b()),
+            interfaces,
+            problems);
+        checkInterface(
+            veth.origin(),
+            "bName",
+            veth.b(),
+            bName,
+            derivedFrom(veth.bInterface(), veth.b(), veth.a()),
+            interfaces,
+            problems);
         List<Cidr> aAddresses =
             addresses(veth.origin(), "aAddress", veth.aAddresses(), addressOwners, problems);
         List<Cidr> bAddresses =
@@ -373,6 +372,9 @@ public final class Topology {
                 veth.mtu(),
                 veth.origin(),
                 veth.impairable());
+        if (link.touchesHost()) {
+          HostSideLimits.check(link, problems);
+        }
         links.add(link);
         attachments.addAll(Attachment.ofLink(link));
       }
@@ -439,14 +441,46 @@ public final class Topology {
       return InterfaceName.truncate(peer);
     }
 
+    /** The peer whose namespace name names the end when the user gave none, else null. */
+    private static String derivedFrom(String given, String self, String peer) {
+      return (given == null || given.isEmpty()) && !HOST.equals(self) ? peer : null;
+    }
+
+    /**
+     * Checks an interface name and claims it in {@code namespace}. {@code derivedFrom} is the
+     * namespace whose name the end took because {@code attribute} was not set (null when the user
+     * wrote the name): a problem with such a name is the user's to fix by setting the attribute,
+     * which the message says.
+     */
     static void checkInterface(
         String origin,
         String attribute,
         String namespace,
         String name,
+        String derivedFrom,
         Map<String, Set<String>> interfaces,
         List<String> problems) {
       String problem = InterfaceName.problem(name);
+      if (problem != null && derivedFrom != null) {
+        problems.add(
+            origin
+                + ": "
+                + attribute
+                + " is not set, so the end in '"
+                + namespace
+                + "' is named after namespace '"
+                + derivedFrom
+                + "'"
+                + (name.equals(derivedFrom) ? "" : " (cut to '" + name + "')")
+                + ", but as an interface name '"
+                + name
+                + "' "
+                + problem
+                + "; set "
+                + attribute
+                + " to name the end explicitly");
+        return;
+      }
       if (problem != null) {
         problems.add(origin + ": " + attribute + " '" + name + "' " + problem);
         return;
@@ -467,7 +501,7 @@ public final class Topology {
         String origin,
         String attribute,
         List<String> texts,
-        Map<InetAddress, String> owners,
+        Map<InetAddress, AddressClaim> owners,
         List<String> problems) {
       List<Cidr> parsed = new ArrayList<>();
       if (texts == null) {
@@ -485,24 +519,32 @@ public final class Topology {
       return parsed;
     }
 
+    /**
+     * Claims {@code address} for the declaration and attribute that give it; an address given twice
+     * is a problem that names both places.
+     */
     static void claim(
         String origin,
         String attribute,
         InetAddress address,
-        Map<InetAddress, String> owners,
+        Map<InetAddress, AddressClaim> owners,
         List<String> problems) {
-      String owner = owners.putIfAbsent(address, origin);
+      AddressClaim owner = owners.putIfAbsent(address, new AddressClaim(origin, attribute));
       if (owner != null) {
         problems.add(
             origin
-                + ": "
+                + ": address "
+                + Cidr.format(address)
+                + " is declared twice, as "
                 + attribute
-                + " "
-                + address.getHostAddress()
-                + " is declared twice"
-                + (owner.equals(origin) ? "" : " (also on " + owner + ")"));
+                + " and as "
+                + owner.attribute()
+                + (owner.origin().equals(origin) ? "" : " of " + owner.origin()));
       }
     }
+
+    /** Where an address was declared: the declaration and its attribute. */
+    record AddressClaim(String origin, String attribute) {}
   }
 
   /** Hosts by name with their attachments, for callers that resolve names to addresses. */

@@ -1,6 +1,7 @@
 package dev.netns.topology;
 
 import dev.netns.kernel.Cidr;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -58,6 +59,23 @@ public record VethPair(
       return bAddresses;
     }
     throw new IllegalArgumentException(origin + " does not reach " + host);
+  }
+
+  /**
+   * The subnets that {@code side} routes over this link: those of the peer's addresses outside
+   * every subnet of {@code side}'s own in the same family (in which the peer is on-link anyway).
+   */
+  public List<Cidr> peerSubnetsRoutedFrom(String side) {
+    List<Cidr> own = addressesIn(side);
+    List<Cidr> routed = new ArrayList<>();
+    for (Cidr peer : addressesIn(peerOf(side))) {
+      boolean covered = own.stream().anyMatch(a -> a.network().contains(peer.address()));
+      boolean sameFamily = own.stream().anyMatch(a -> a.isIpv6() == peer.isIpv6());
+      if (!covered && sameFamily) {
+        routed.add(peer.network());
+      }
+    }
+    return routed;
   }
 
   /** The host at the other end from {@code host}. */

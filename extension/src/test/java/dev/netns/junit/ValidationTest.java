@@ -118,8 +118,8 @@ class ValidationTest {
   void sameAddressTwice() {
     assertConfigurationError(
         SameAddressTwice.class,
-        "@VethLink(a = \"blue\", b = \"red\") on SameAddressTwice: bAddress 10.1.1.1 is declared"
-            + " twice");
+        "@VethLink(a = \"blue\", b = \"red\") on SameAddressTwice: address 10.1.1.1 is declared"
+            + " twice, as bAddress and as aAddress");
   }
 
   @NetNamespace("blue")
@@ -347,5 +347,91 @@ class ValidationTest {
             + " namespace (declared: blue)\n"
             + "- @Ns(\"purple\") on field NameAndTopologyProblems.purple: \"purple\" names no"
             + " declared namespace (declared: blue)");
+  }
+
+  @NetNamespace("blue")
+  @NetNamespace("red")
+  @NetNamespace("green")
+  @VethLink(a = "blue", aAddress = "10.1.1.1/24", b = "red", bAddress = "10.1.1.2/24")
+  @VethLink(a = "red", aAddress = "10.1.2.1/24", b = "green", bAddress = "10.1.1.1/24")
+  static class SameAddressOnTwoLinks {
+    @Test
+    void test() {}
+  }
+
+  @Test
+  void anAddressOnTwoLinksNamesBoth() {
+    assertConfigurationError(
+        SameAddressOnTwoLinks.class,
+        "@VethLink(a = \"red\", b = \"green\") on SameAddressOnTwoLinks: address 10.1.1.1 is"
+            + " declared twice, as bAddress and as aAddress of @VethLink(a = \"blue\", b ="
+            + " \"red\") on SameAddressOnTwoLinks\n- @VethLink(a = \"red\", b = \"green\") on"
+            + " SameAddressOnTwoLinks: subnet 10.1.1.0/24 overlaps 10.1.1.0/24 of @VethLink(a ="
+            + " \"blue\", b = \"red\") on SameAddressOnTwoLinks");
+  }
+
+  @NetNamespace("blue")
+  @NetNamespace("my host")
+  @VethLink(a = "blue", aAddress = "10.1.1.1/24", b = "my host", bAddress = "10.1.1.2/24")
+  static class DefaultNameFromANamespaceName {
+    @Test
+    void test() {}
+  }
+
+  @Test
+  void aDefaultInterfaceNameThatIsInvalidSaysItCameFromTheNamespaceName() {
+    assertConfigurationError(
+        DefaultNameFromANamespaceName.class,
+        "@VethLink(a = \"blue\", b = \"my host\") on DefaultNameFromANamespaceName: aName is not"
+            + " set, so the end in 'blue' is named after namespace 'my host', but as an interface"
+            + " name 'my host' contains 'whitespace'; set aName to name the end explicitly");
+  }
+
+  @NetNamespace("blue")
+  @VethLink(a = "blue", aAddress = "1.0.0.1/1", b = VethLink.HOST, bAddress = "10.5.0.2/32")
+  static class HalfTheInternetOverATestLink {
+    @Test
+    void test() {}
+  }
+
+  @Test
+  void aPeerSubnetTooWideToRouteOnTheMachineIsRefusedBeforeAnythingIsMade() {
+    assertConfigurationError(
+        HalfTheInternetOverATestLink.class,
+        "@VethLink(a = \"blue\", b = \"host\") on HalfTheInternetOverATestLink: aAddress"
+            + " 1.0.0.1/1 would make the machine route 0.0.0.0/1 over this link; a test may route"
+            + " at most a /8 of IPv4 on the machine");
+  }
+
+  @NetNamespace("blue")
+  @VethLink(a = "blue", aAddress = "10.5.0.1/24", b = VethLink.HOST, bAddress = "0.0.0.0/1")
+  static class UnspecifiedHostSideAddress {
+    @Test
+    void test() {}
+  }
+
+  @Test
+  void anUnspecifiedHostSideAddressIsRefused() {
+    assertConfigurationError(
+        UnspecifiedHostSideAddress.class,
+        "@VethLink(a = \"blue\", b = \"host\") on UnspecifiedHostSideAddress: bAddress 0.0.0.0/1"
+            + " is an unspecified address (0.0.0.0/8); the machine's end of a link needs a unicast"
+            + " address of a subnet the machine does not use");
+  }
+
+  @NetNamespace("blue")
+  @VethLink(a = "blue", aAddress = "fd00:5::1/64", b = VethLink.HOST, bAddress = "fe80::5/64")
+  static class LinkLocalHostSideAddress {
+    @Test
+    void test() {}
+  }
+
+  @Test
+  void aLinkLocalHostSideAddressIsRefused() {
+    assertConfigurationError(
+        LinkLocalHostSideAddress.class,
+        "@VethLink(a = \"blue\", b = \"host\") on LinkLocalHostSideAddress: bAddress fe80::5/64 is"
+            + " a link-local address (fe80::/10); the machine's end of a link needs a unicast"
+            + " address of a subnet the machine does not use");
   }
 }

@@ -194,4 +194,181 @@ class TopologyValidationTest {
             "route(in = \"blue\", to = \"default\", via = \"10.251.0.1\"): gateway 10.251.0.1 is the"
                 + " machine's own end of a link; the machine never routes test traffic");
   }
+
+  /** A link from blue to the machine, with the given addresses; refused or not. */
+  private static Topology.Builder hostLink(String blueAddress, String hostAddress) {
+    return Topology.builder()
+        .host("blue")
+        .veth(
+            new VethDeclaration(
+                "blue",
+                "",
+                List.of(blueAddress),
+                Topology.HOST,
+                "njx2",
+                List.of(hostAddress),
+                0,
+                "link"));
+  }
+
+  @Test
+  void aPeerSubnetRoutedOnTheMachineMayBeNoWiderThanASlash8() {
+    // The machine would send half the internet into the test: 0.0.0.0/1 dev njx2.
+    assertThat(problems(hostLink("1.0.0.1/1", "10.5.0.2/32")))
+        .containsExactly(
+            "link: aAddress 1.0.0.1/1 would make the machine route 0.0.0.0/1 over this link; a"
+                + " test may route at most a /8 of IPv4 on the machine");
+    assertThat(problems(hostLink("64.0.0.1/2", "10.5.0.2/32")))
+        .containsExactly(
+            "link: aAddress 64.0.0.1/2 would make the machine route 64.0.0.0/2 over this link; a"
+                + " test may route at most a /8 of IPv4 on the machine");
+    assertThat(problems(hostLink("8000::1/1", "fd00:5::2/128")))
+        .containsExactly(
+            "link: aAddress 8000::1/1 would make the machine route 8000::/1 over this link; a test"
+                + " may route at most a /16 of IPv6 on the machine");
+    // As wide as allowed: accepted.
+    hostLink("11.0.0.1/8", "10.5.0.2/32").build();
+    hostLink("fd01::1/16", "fd00:5::2/128").build();
+  }
+
+  @Test
+  void aHostSideAddressMayRouteNoMoreThanASlash8() {
+    assertThat(problems(hostLink("10.5.0.1/24", "10.5.0.2/7")))
+        .containsExactly(
+            "link: bAddress 10.5.0.2/7 would make the machine route 10.0.0.0/7 over this link; a"
+                + " test may route at most a /8 of IPv4 on the machine");
+    assertThat(problems(hostLink("fd00:5::1/64", "fd00:5::2/15")))
+        .containsExactly(
+            "link: bAddress fd00:5::2/15 would make the machine route fd00::/15 over this link; a"
+                + " test may route at most a /16 of IPv6 on the machine");
+  }
+
+  @Test
+  void theUnspecifiedAddressOnTheMachineIsRefusedInsteadOfSilentlyDropped() {
+    assertThat(problems(hostLink("10.5.0.1/24", "0.0.0.0/1")))
+        .containsExactly(
+            "link: bAddress 0.0.0.0/1 is an unspecified address (0.0.0.0/8); the machine's end of"
+                + " a link needs a unicast address of a subnet the machine does not use");
+    assertThat(problems(hostLink("fd00:5::1/64", "::/64")))
+        .containsExactly(
+            "link: bAddress ::/64 is the unspecified address (::/128); the machine's end of a link"
+                + " needs a unicast address of a subnet the machine does not use");
+  }
+
+  @Test
+  void loopbackMulticastAndLinkLocalAddressesAreRefusedOnTheMachine() {
+    assertThat(problems(hostLink("10.5.0.1/24", "127.0.0.2/8")))
+        .containsExactly(
+            "link: bAddress 127.0.0.2/8 is a loopback address (127.0.0.0/8); the machine's end of"
+                + " a link needs a unicast address of a subnet the machine does not use");
+    assertThat(problems(hostLink("fd00:5::1/64", "::1/128")))
+        .containsExactly(
+            "link: bAddress ::1/128 is the loopback address (::1/128); the machine's end of a link"
+                + " needs a unicast address of a subnet the machine does not use");
+    assertThat(problems(hostLink("10.5.0.1/24", "224.0.0.5/24")))
+        .containsExactly(
+            "link: bAddress 224.0.0.5/24 is a multicast address (224.0.0.0/4); the machine's end"
+                + " of a link needs a unicast address of a subnet the machine does not use");
+    assertThat(problems(hostLink("fd00:5::1/64", "ff02::5/64")))
+        .containsExactly(
+            "link: bAddress ff02::5/64 is a multicast address (ff00::/8); the machine's end of a"
+                + " link needs a unicast address of a subnet the machine does not use");
+    assertThat(problems(hostLink("10.5.0.1/24", "169.254.7.2/24")))
+        .containsExactly(
+            "link: bAddress 169.254.7.2/24 is a link-local address (169.254.0.0/16); the machine's"
+                + " end of a link needs a unicast address of a subnet the machine does not use");
+    assertThat(problems(hostLink("fd00:5::1/64", "fe80::5/64")))
+        .containsExactly(
+            "link: bAddress fe80::5/64 is a link-local address (fe80::/10); the machine's end of a"
+                + " link needs a unicast address of a subnet the machine does not use");
+  }
+
+  @Test
+  void routesOnTheMachineMustNotCoverReservedRanges() {
+    // 169.0.0.0/8 is a /8, but it takes 169.254.169.254 (a cloud's metadata service, say) too.
+    assertThat(problems(hostLink("169.1.0.1/24", "169.1.0.2/8")))
+        .containsExactly(
+            "link: bAddress 169.1.0.2/8 would make the machine route 169.0.0.0/8 over this link,"
+                + " which overlaps a link-local range (169.254.0.0/16); pick a subnet the machine"
+                + " does not use");
+    assertThat(problems(hostLink("169.254.1.1/16", "10.5.0.2/32")))
+        .containsExactly(
+            "link: aAddress 169.254.1.1/16 would make the machine route 169.254.0.0/16 over this"
+                + " link, which overlaps a link-local range (169.254.0.0/16); pick a subnet the"
+                + " machine does not use");
+    // Inside a test namespace, the peer may use what it likes when the machine routes none of it.
+    hostLink("127.0.0.5/8", "fd00:5::2/64").build();
+  }
+
+  @Test
+  void aDefaultNameThatIsNoInterfaceNameSaysWhereItCameFrom() {
+    assertThat(
+            problems(
+                Topology.builder()
+                    .host("blue")
+                    .host("my host")
+                    .veth("blue", List.of("10.5.0.1/24"), "my host", List.of("10.5.0.2/24"))))
+        .containsExactly(
+            "veth(\"blue\", \"my host\"): aName is not set, so the end in 'blue' is named after"
+                + " namespace 'my host', but as an interface name 'my host' contains 'whitespace';"
+                + " set aName to name the end explicitly");
+    assertThat(
+            problems(
+                Topology.builder()
+                    .host("blue")
+                    .host("lan:a-long-name-here")
+                    .veth(
+                        new VethDeclaration(
+                            "lan:a-long-name-here",
+                            "eth0",
+                            List.of("10.5.0.1/24"),
+                            "blue",
+                            "",
+                            List.of("10.5.0.2/24"),
+                            0,
+                            "link"))))
+        .containsExactly(
+            "link: bName is not set, so the end in 'blue' is named after namespace"
+                + " 'lan:a-long-name-here' (cut to 'lan:a-long-name'), but as an interface name"
+                + " 'lan:a-long-name' contains ':'; set bName to name the end explicitly");
+  }
+
+  @Test
+  void anAddressDeclaredTwiceNamesBothPlaces() {
+    assertThat(
+            problems(
+                Topology.builder()
+                    .host("a")
+                    .host("b")
+                    .host("c")
+                    .veth("a", List.of("10.5.0.1/24"), "b", List.of("10.5.0.2/24"))
+                    .veth("b", List.of("10.6.0.1/24"), "c", List.of("10.5.0.1/24"))))
+        .contains(
+            "veth(\"b\", \"c\"): address 10.5.0.1 is declared twice, as bAddress and as aAddress"
+                + " of veth(\"a\", \"b\")");
+    assertThat(
+            problems(
+                Topology.builder()
+                    .host("a")
+                    .host("b")
+                    .veth("a", List.of("10.5.0.1/24"), "b", List.of("10.5.0.1/24"))))
+        .containsExactly(
+            "veth(\"a\", \"b\"): address 10.5.0.1 is declared twice, as bAddress and as"
+                + " aAddress");
+    assertThat(
+            problems(
+                Topology.builder()
+                    .host("a")
+                    .host("b")
+                    .lan(
+                        new LanDeclaration(
+                            "lan",
+                            List.of("10.7.0.0/24"),
+                            List.of("a", "b"),
+                            List.of("10.7.0.5", "10.7.0.5"),
+                            "lan(\"lan\")"))))
+        .containsExactly(
+            "lan(\"lan\"): address 10.7.0.5 is declared twice, as the address of host 'b' and as"
+                + " the address of host 'a'");
+  }
 }
