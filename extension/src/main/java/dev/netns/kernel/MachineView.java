@@ -50,8 +50,8 @@ final class MachineView implements AutoCloseable {
   private final Runnable startServiceThread;
   private final CountDownLatch settled = new CountDownLatch(1);
   private volatile MachineIdentity identity;
-  private boolean established;
   private boolean closed;
+  private boolean enteredWithout;
   private RuntimeException failure;
   private int mntFd = -1;
   private int utsFd = -1;
@@ -73,17 +73,14 @@ final class MachineView implements AutoCloseable {
    */
   void describe(MachineIdentity identity) {
     synchronized (this) {
-      if (established || failure != null || settled.getCount() == 0) {
+      if (settled.getCount() == 0 || enteredWithout) {
         throw new IllegalStateException(
-            "namespace " + namespace + " already runs threads; describe its machine before");
+            "showMachine on namespace "
+                + namespace
+                + " must come before any thread enters it, and threads already run inside");
       }
       this.identity = identity;
     }
-  }
-
-  /** True once described: threads entering the namespace will see it as their machine. */
-  boolean isOn() {
-    return identity != null;
   }
 
   /**
@@ -91,7 +88,18 @@ final class MachineView implements AutoCloseable {
    * (the first time), any other thread joins it, waiting for the service thread if need be.
    */
   void enter(boolean serviceThread) {
-    if (identity == null) {
+    MachineIdentity described;
+    synchronized (this) {
+      described = identity;
+      // Described later, the view would reach only threads that enter later: refused instead.
+      enteredWithout |= described == null;
+    }
+    if (described == null) {
+      // A thread started from a thread that sees another namespace's machine would inherit that
+      // view; without one of its own, it sees the machine's.
+      if (inode(MNT_SELF) != Machine.MNT_INODE) {
+        moveInto(Machine.MNT, Machine.UTS);
+      }
       return;
     }
     if (serviceThread) {
@@ -110,7 +118,6 @@ final class MachineView implements AutoCloseable {
             throw new IllegalStateException("namespace " + namespace + " is closed");
           }
           establish();
-          established = true;
           return;
         } catch (RuntimeException e) {
           failure = e;
@@ -224,15 +231,34 @@ final class MachineView implements AutoCloseable {
       if (inode(MNT_SELF) == mntInode) {
         return;
       }
-      String workingDirectory = workingDirectory();
-      // setns into a mount namespace refuses a thread that shares its filesystem context.
-      libc.unshare(LibC.CLONE_FS);
-      libc.setns(mntFd, LibC.CLONE_NEWNS);
-      libc.setns(utsFd, LibC.CLONE_NEWUTS);
-      // setns moved root and working directory to the namespace's root; relative paths must keep
-      // meaning what they mean on every other thread of the JVM.
-      libc.chdir(workingDirectory);
+      moveInto(mntFd, utsFd);
     }
+  }
+
+  /** Moves the calling thread into the mount and UTS namespaces the descriptors refer to. */
+  private void moveInto(int mnt, int uts) {
+    String workingDirectory = workingDirectory();
+    // setns into a mount namespace refuses a thread that shares its filesystem context.
+    libc.unshare(LibC.CLONE_FS);
+    libc.setns(mnt, LibC.CLONE_NEWNS);
+    libc.setns(uts, LibC.CLONE_NEWUTS);
+    // setns moved root and working directory to the namespace's root; relative paths must keep
+    // meaning what they mean on every other thread of the JVM.
+    libc.chdir(workingDirectory);
+  }
+
+  /**
+   * The JVM's own mount and UTS namespaces: those of its main thread, which never enters a test
+   * namespace. Held open for the life of the JVM, like the factory thread's home namespace.
+   */
+  private static final class Machine {
+    static final int MNT =
+        LibC.instance().open("/proc/self/ns/mnt", LibC.O_RDONLY | LibC.O_CLOEXEC);
+    static final int UTS =
+        LibC.instance().open("/proc/self/ns/uts", LibC.O_RDONLY | LibC.O_CLOEXEC);
+    static final long MNT_INODE = inode("/proc/self/ns/mnt");
+
+    private Machine() {}
   }
 
   private static String workingDirectory() {

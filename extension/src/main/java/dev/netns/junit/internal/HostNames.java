@@ -40,10 +40,18 @@ final class HostNames {
         .forEach(
             (host, ns) -> {
               BY_NAMESPACE.put(ns.inode(), network);
-              if (machineView) {
+              if (machineView && isHostName(host)) {
                 ns.showMachine(new MachineIdentity(host, hostsFile));
               }
             });
+  }
+
+  /**
+   * True for a name that can stand as a machine's host name and in a hosts file (letters, digits,
+   * '-', '_' and '.', at most 63 characters). Namespaces named otherwise keep the machine's view.
+   */
+  static boolean isHostName(String name) {
+    return name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
   }
 
   /**
@@ -58,6 +66,9 @@ final class HostNames {
             .append("127.0.0.1\tlocalhost\n")
             .append("::1\tlocalhost ip6-localhost ip6-loopback\n");
     for (String host : topology.hosts()) {
+      if (!isHostName(host)) {
+        continue;
+      }
       List<Cidr> addresses =
           topology.addressesOf(host).stream()
               .sorted((x, y) -> Boolean.compare(x.isIpv6(), y.isIpv6()))
