@@ -17,6 +17,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,8 @@ class MachineViewLifecycleTest {
 
   @Test
   void aThreadOfANamespaceWithoutViewStartedFromInsideAViewSeesTheMachine() throws Exception {
+    // Rootless, the JVM's own mount namespace belongs to the machine's user namespace: no way back.
+    Requirements.requireMachineUserNamespace("stepping back into the JVM's own mount namespace");
     String machineView = link(MNT);
     String machineName = read(HOSTNAME);
     try (NetworkNamespace blue = viewed("blue");
@@ -74,6 +77,32 @@ class MachineViewLifecycleTest {
           blue.call(
               () -> onThread(plain.threadFactory(), () -> List.of(link(MNT), read(HOSTNAME))));
       assertThat(seen).containsExactly(machineView, machineName);
+    }
+  }
+
+  @Test
+  void rootlessAThreadThatCannotLeaveAnInheritedViewDiesWithTheReason() throws Exception {
+    Assumptions.assumeTrue(UserNamespaces.insideUserNamespace(), "rootless only");
+    try (NetworkNamespace blue = viewed("blue");
+        NetworkNamespace plain = NetworkNamespace.create("plain")) {
+      Throwable died =
+          blue.call(
+              () -> {
+                Throwable[] uncaught = new Throwable[1];
+                Thread thread = plain.threadFactory().newThread(() -> {});
+                thread.setUncaughtExceptionHandler((t, e) -> uncaught[0] = e);
+                thread.start();
+                thread.join(10_000);
+                return uncaught[0];
+              });
+      assertThat(died)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "thread netns-plain-1 of namespace plain cannot leave the machine view it inherited:"
+                  + " the JVM's own mount and UTS namespaces belong to another user namespace, which"
+                  + " refuses setns. Start this thread from a thread outside every namespace, or"
+                  + " start the JVM in mount and UTS namespaces of its own user namespace (unshare"
+                  + " --mount --uts)");
     }
   }
 
