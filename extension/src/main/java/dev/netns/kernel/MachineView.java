@@ -213,7 +213,10 @@ final class MachineView implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the hosts file of namespace " + namespace, e);
     }
-    libc.bindMount(SCRATCH + "/hosts", "/etc/hosts");
+    // A machine without /etc/hosts keeps none: a file cannot be made on the machine's disk.
+    if (Files.exists(Path.of("/etc/hosts"))) {
+      libc.bindMount(SCRATCH + "/hosts", "/etc/hosts");
+    }
     libc.umount2(SCRATCH, LibC.MNT_DETACH);
     libc.mount("sysfs", "/sys", "sysfs", MOUNT_FLAGS, null);
     libc.sethostname(machine.hostName());

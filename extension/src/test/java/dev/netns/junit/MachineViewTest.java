@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Every kind of thread that runs inside a namespace sees that namespace as its machine: {@code
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * stay as they were, and nothing stays mounted after teardown.
  */
 @Tag("privileged")
+@Isolated("looks for holders of its mount namespaces, whose numbers other tests' may reuse")
 @NetNamespace("n1")
 @NetNamespace("n2")
 @NetNamespace("n3")

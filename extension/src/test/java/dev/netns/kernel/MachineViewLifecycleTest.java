@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The machine view through the kernel layer alone: who sets it up, who joins it, what threads that
  * move between namespaces see, and that nothing of it outlives the namespace.
  */
 @Tag("privileged")
+@Isolated("looks for holders of its mount namespaces, whose numbers other tests' may reuse")
 class MachineViewLifecycleTest {
   private static final String MNT = "/proc/thread-self/ns/mnt";
   private static final String HOSTNAME = "/proc/sys/kernel/hostname";
