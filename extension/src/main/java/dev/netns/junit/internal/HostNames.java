@@ -34,14 +34,13 @@ final class HostNames {
   static void register(DefaultNetwork network) {
     RunningTopology running = network.running();
     boolean machineView = !"false".equals(System.getProperty(MACHINE_VIEW));
-    String hostsFile = machineView ? hostsFile(running.topology()) : null;
     running
         .namespaces()
         .forEach(
             (host, ns) -> {
               BY_NAMESPACE.put(ns.inode(), network);
               if (machineView && isHostName(host)) {
-                ns.showMachine(new MachineIdentity(host, hostsFile));
+                ns.showMachine(new MachineIdentity(host, hostsFile(running.topology(), host)));
               }
             });
   }
@@ -55,11 +54,11 @@ final class HostNames {
   }
 
   /**
-   * hosts(5) text for every namespace of a network: loopback names, then each host's addresses,
-   * IPv4 first, in declaration order. A host without addresses gets 127.0.1.1, as Debian does for a
-   * machine without a fixed address, so that its own name still resolves.
+   * hosts(5) text for host {@code self} of a network: loopback names, then each host's addresses,
+   * IPv4 first, in declaration order. Without addresses of its own, {@code self} gets 127.0.1.1, as
+   * Debian does for a machine without a fixed address, so that its own name still resolves.
    */
-  static String hostsFile(Topology topology) {
+  static String hostsFile(Topology topology, String self) {
     StringBuilder text =
         new StringBuilder()
             .append("# Written by netns-junit: the hosts of this test's network\n")
@@ -73,7 +72,7 @@ final class HostNames {
           topology.addressesOf(host).stream()
               .sorted((x, y) -> Boolean.compare(x.isIpv6(), y.isIpv6()))
               .toList();
-      if (addresses.isEmpty()) {
+      if (addresses.isEmpty() && host.equals(self)) {
         text.append("127.0.1.1\t").append(host).append('\n');
       }
       for (Cidr address : addresses) {
