@@ -39,6 +39,9 @@ import org.junit.jupiter.api.parallel.Isolated;
  * NetworkInterface}, {@code /proc/net}, {@code /sys/class/net}, host name and {@code /etc/hosts},
  * checked against iproute2 run inside the namespace; the machine's own mount table and host name
  * stay as they were, and nothing stays mounted after teardown.
+ *
+ * <p>Over 300 lines because one network serves every kind of thread, and what each sees is read and
+ * checked against iproute2 by the same few helpers here.
  */
 @Tag("privileged")
 @Isolated("looks for holders of its mount namespaces, whose numbers other tests' may reuse")
