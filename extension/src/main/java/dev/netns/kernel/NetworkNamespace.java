@@ -53,6 +53,7 @@ public final class NetworkNamespace implements AutoCloseable {
   private Thread serviceThread;
   private volatile boolean closed;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final MachineView machine;
 
   private NetworkNamespace(
       LibC libc, String name, int fd, long inode, NetlinkSocket netlink, boolean created) {
@@ -62,6 +63,7 @@ public final class NetworkNamespace implements AutoCloseable {
     this.inode = inode;
     this.netlink = netlink;
     this.created = created;
+    this.machine = new MachineView(libc, name, () -> executor().prestartCoreThread());
   }
 
   /** Creates a new anonymous network namespace with loopback up. */
@@ -273,6 +275,15 @@ public final class NetworkNamespace implements AutoCloseable {
     return netlink;
   }
 
+  /**
+   * From now on, threads running inside this namespace see it as their machine ({@code /proc/net},
+   * {@code /sys/class/net}, host name, {@code /etc/hosts}); see {@link MachineView}. Must be called
+   * before any thread enters, by whoever knows the names and addresses around.
+   */
+  public void showMachine(MachineIdentity identity) {
+    machine.describe(identity);
+  }
+
   /** True for a namespace this handle created (and destroys on close). */
   public boolean isCreated() {
     return created;
@@ -298,6 +309,7 @@ public final class NetworkNamespace implements AutoCloseable {
             .submit(
                 () -> {
                   verifyCurrentThread();
+                  machine.verifyCurrentThread();
                   return task.call();
                 });
     try {
@@ -428,7 +440,17 @@ public final class NetworkNamespace implements AutoCloseable {
    * starts after {@link #close} is refused, never sent through a descriptor number that may by now
    * belong to another namespace.
    */
-  void enter() {
+  void enter(boolean service) {
+    try {
+      enterNetwork();
+    } catch (RuntimeException e) {
+      machine.refuse(service, e);
+      throw e;
+    }
+    machine.enter(service);
+  }
+
+  private void enterNetwork() {
     lifecycle.readLock().lock();
     try {
       if (closed) {
@@ -489,6 +511,15 @@ public final class NetworkNamespace implements AutoCloseable {
     }
     try {
       libc.close(fd);
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    try {
+      machine.close();
     } catch (RuntimeException e) {
       if (failure == null) {
         failure = e;
@@ -564,7 +595,7 @@ public final class NetworkNamespace implements AutoCloseable {
     public void run() {
       tid = namespace.libc.gettid();
       try {
-        namespace.enter();
+        namespace.enter(service);
       } catch (RuntimeException e) {
         if (onEntryFailure == EntryFailure.ENDS_THREAD) {
           throw e;

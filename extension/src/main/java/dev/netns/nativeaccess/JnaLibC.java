@@ -71,6 +71,12 @@ final class JnaLibC implements LibC {
     static native int mount(String source, String target, String fstype, long flags, String data)
         throws LastErrorException;
 
+    // sethostname(2)
+    static native int sethostname(byte[] name, long len) throws LastErrorException;
+
+    // chdir(2)
+    static native int chdir(String path) throws LastErrorException;
+
     // umount2(2)
     static native int umount2(String target, int flags) throws LastErrorException;
 
@@ -107,12 +113,33 @@ final class JnaLibC implements LibC {
   }
 
   private static String cloneFlags(int flags) {
-    return switch (flags) {
-      case CLONE_NEWNET -> "CLONE_NEWNET";
-      case CLONE_NEWUSER -> "CLONE_NEWUSER";
-      case CLONE_NEWNS -> "CLONE_NEWNS";
-      default -> "0x" + Integer.toHexString(flags);
-    };
+    return flagNames(
+        flags,
+        new int[] {CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWUTS, CLONE_FS},
+        new String[] {"CLONE_NEWNET", "CLONE_NEWUSER", "CLONE_NEWNS", "CLONE_NEWUTS", "CLONE_FS"});
+  }
+
+  private static String mountFlags(long flags) {
+    return flagNames(
+        flags,
+        new int[] {MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE},
+        new String[] {"MS_NOSUID", "MS_NODEV", "MS_NOEXEC", "MS_BIND", "MS_REC", "MS_PRIVATE"});
+  }
+
+  /** Flags as a reader of the headers writes them ({@code CLONE_NEWNS|CLONE_NEWUTS}). */
+  private static String flagNames(long flags, int[] values, String[] names) {
+    StringBuilder text = new StringBuilder();
+    long rest = flags;
+    for (int i = 0; i < values.length; i++) {
+      if ((rest & values[i]) != 0) {
+        text.append(text.length() == 0 ? "" : "|").append(names[i]);
+        rest &= ~values[i];
+      }
+    }
+    if (rest != 0 || text.length() == 0) {
+      text.append(text.length() == 0 ? "" : "|").append("0x").append(Long.toHexString(rest));
+    }
+    return text.toString();
   }
 
   @Override
@@ -244,6 +271,35 @@ final class JnaLibC implements LibC {
       C.mount(source, target, "none", MS_BIND, null);
     } catch (LastErrorException e) {
       throw failure("mount(" + source + ", " + target + ", MS_BIND)", e);
+    }
+  }
+
+  @Override
+  public void mount(String source, String target, String fstype, long flags, String data) {
+    try {
+      C.mount(source, target, fstype, flags, data);
+    } catch (LastErrorException e) {
+      throw failure(
+          "mount(" + source + ", " + target + ", " + fstype + ", " + mountFlags(flags) + ")", e);
+    }
+  }
+
+  @Override
+  public void sethostname(String name) {
+    byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      C.sethostname(bytes, bytes.length);
+    } catch (LastErrorException e) {
+      throw failure("sethostname(" + name + ")", e);
+    }
+  }
+
+  @Override
+  public void chdir(String path) {
+    try {
+      C.chdir(path);
+    } catch (LastErrorException e) {
+      throw failure("chdir(" + path + ")", e);
     }
   }
 

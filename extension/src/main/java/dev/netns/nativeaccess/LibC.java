@@ -17,6 +17,8 @@ public interface LibC {
   int CLONE_NEWNET = 0x40000000;
   int CLONE_NEWUSER = 0x10000000;
   int CLONE_NEWNS = 0x00020000;
+  int CLONE_NEWUTS = 0x04000000;
+  int CLONE_FS = 0x00000200;
 
   int O_RDONLY = 0;
   int O_CREAT = 0100;
@@ -44,7 +46,12 @@ public interface LibC {
   int MSG_DONTWAIT = 0x40;
   int MSG_TRUNC = 0x20;
 
+  int MS_NOSUID = 2;
+  int MS_NODEV = 4;
+  int MS_NOEXEC = 8;
   int MS_BIND = 4096;
+  int MS_REC = 16384;
+  int MS_PRIVATE = 1 << 18;
   int MNT_DETACH = 2;
 
   /** The JNA implementation, loaded on first use. */
@@ -101,6 +108,18 @@ public interface LibC {
 
   /** mount(2) of a bind mount from {@code source} onto {@code target}. */
   void bindMount(String source, String target);
+
+  /**
+   * mount(2) in full: {@code source}, {@code fstype} and {@code data} may be null, as for a change
+   * of propagation type ({@code MS_REC | MS_PRIVATE}).
+   */
+  void mount(String source, String target, String fstype, long flags, String data);
+
+  /** sethostname(2): names the calling thread's UTS namespace. */
+  void sethostname(String name);
+
+  /** chdir(2): the calling thread's working directory (per thread once it has its own fs). */
+  void chdir(String path);
 
   /** umount2(2). */
   void umount2(String target, int flags);

@@ -1,7 +1,10 @@
 package dev.netns.junit.internal;
 
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.MachineIdentity;
 import dev.netns.kernel.NamespaceInode;
+import dev.netns.topology.RunningTopology;
+import dev.netns.topology.Topology;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -12,14 +15,71 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which network each live test namespace belongs to, so that a host name asked for on a thread
  * inside a namespace means that host of that thread's own network: tests running in parallel may
  * all have an "n2", each its own.
+ *
+ * <p>Each host namespace is also told what its threads should see as their machine (see {@code
+ * dev.netns.kernel.MachineView}): its own name as host name, and a hosts file naming every host of
+ * the network, which resolvers of every Java version and processes started inside read.
  */
 final class HostNames {
   private static final Map<Long, DefaultNetwork> BY_NAMESPACE = new ConcurrentHashMap<>();
 
   private HostNames() {}
 
+  /**
+   * {@code -Dnetns.machineView=false} leaves namespace threads seeing the machine's {@code
+   * /proc/net}, {@code /sys}, host name and {@code /etc/hosts}.
+   */
+  static final String MACHINE_VIEW = "netns.machineView";
+
   static void register(DefaultNetwork network) {
-    network.running().namespaces().values().forEach(ns -> BY_NAMESPACE.put(ns.inode(), network));
+    RunningTopology running = network.running();
+    boolean machineView = !"false".equals(System.getProperty(MACHINE_VIEW));
+    running
+        .namespaces()
+        .forEach(
+            (host, ns) -> {
+              BY_NAMESPACE.put(ns.inode(), network);
+              if (machineView && isHostName(host)) {
+                ns.showMachine(new MachineIdentity(host, hostsFile(running.topology(), host)));
+              }
+            });
+  }
+
+  /**
+   * True for a name that can stand as a machine's host name and in a hosts file (letters, digits,
+   * '-', '_' and '.', at most 63 characters). Namespaces named otherwise keep the machine's view.
+   */
+  static boolean isHostName(String name) {
+    return name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
+  }
+
+  /**
+   * hosts(5) text for host {@code self} of a network: loopback names, then each host's addresses,
+   * IPv4 first, in declaration order. Without addresses of its own, {@code self} gets 127.0.1.1, as
+   * Debian does for a machine without a fixed address, so that its own name still resolves.
+   */
+  static String hostsFile(Topology topology, String self) {
+    StringBuilder text =
+        new StringBuilder()
+            .append("# Written by netns-junit: the hosts of this test's network\n")
+            .append("127.0.0.1\tlocalhost\n")
+            .append("::1\tlocalhost ip6-localhost ip6-loopback\n");
+    for (String host : topology.hosts()) {
+      if (!isHostName(host)) {
+        continue;
+      }
+      List<Cidr> addresses =
+          topology.addressesOf(host).stream()
+              .sorted((x, y) -> Boolean.compare(x.isIpv6(), y.isIpv6()))
+              .toList();
+      if (addresses.isEmpty() && host.equals(self)) {
+        text.append("127.0.1.1\t").append(host).append('\n');
+      }
+      for (Cidr address : addresses) {
+        text.append(address.address().getHostAddress()).append('\t').append(host).append('\n');
+      }
+    }
+    return text.toString();
   }
 
   static void unregister(DefaultNetwork network) {
