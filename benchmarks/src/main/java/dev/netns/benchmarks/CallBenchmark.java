@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code /proc/thread-self/ns/net}), and the way back.
  *   <li>{@link #callerNamespaceCheck}: the {@code readlink} of the calling thread's own {@code
  *       /proc/thread-self/ns/net}, which tells {@code call} whether the caller is already inside
- *       (then the task runs right there) or must hand the task over. {@code call} reads it once
- *       per thread and remembers it; this is what each call from outside would cost otherwise.
+ *       (then the task runs right there) or must hand the task over. {@code call} reads it once per
+ *       thread and remembers it; this is what each call from outside would cost otherwise.
  *   <li>{@link #executorRoundTrip}: the same hand-off to a plain single-thread executor, without
  *       namespace or check: the part of the round trip that is just two threads meeting.
  *   <li>{@link #openSocketInNamespace}: a TCP server channel opened, bound to 127.0.0.1:0 and

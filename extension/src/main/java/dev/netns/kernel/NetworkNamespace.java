@@ -349,7 +349,7 @@ public final class NetworkNamespace implements AutoCloseable {
               verifyCurrentThread();
               return task.call();
             });
-    NamespaceThread thread = newThread(future, EntryFailure.FAILS_EACH_TASK);
+    NamespaceThread thread = newThread(future, Role.BODY);
     thread.start();
     try {
       thread.join();
@@ -372,16 +372,16 @@ public final class NetworkNamespace implements AutoCloseable {
    */
   public ThreadFactory threadFactory() {
     ensureOpen();
-    return task -> newThread(task, EntryFailure.ENDS_THREAD);
+    return task -> newThread(task, Role.USER);
   }
 
   /**
    * Holds no reference to the thread once made: a long test that keeps replacing pool threads would
    * otherwise keep every one it ever had.
    */
-  private NamespaceThread newThread(Runnable task, EntryFailure onEntryFailure) {
+  private NamespaceThread newThread(Runnable task, Role role) {
     return new NamespaceThread(
-        this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), onEntryFailure);
+        this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), role);
   }
 
   /**
@@ -413,7 +413,7 @@ public final class NetworkNamespace implements AutoCloseable {
               0,
               TimeUnit.MILLISECONDS,
               new LinkedBlockingQueue<>(),
-              task -> serviceThread = newThread(task, EntryFailure.FAILS_EACH_TASK));
+              task -> serviceThread = newThread(task, Role.SERVICE));
     }
     return thread;
   }
@@ -567,27 +567,32 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   /** What a namespace thread does when it cannot enter its namespace. */
-  private enum EntryFailure {
-    /** A user's thread dies without running its task. */
-    ENDS_THREAD,
+  /** What a {@link NamespaceThread} is for, which decides what it does when entering fails. */
+  private enum Role {
     /**
-     * The service thread runs its pool loop anyway, and a body thread its task: every task then
-     * fails its namespace check instead of hanging its caller.
+     * The namespace's one service thread: it sets up the machine view that later threads join, and
+     * if entering fails it runs its pool loop anyway, so that every task fails its namespace check
+     * instead of hanging its caller.
      */
-    FAILS_EACH_TASK
+    SERVICE,
+    /** A thread of one long task (a test body): if entering fails, the task fails its check. */
+    BODY,
+    /**
+     * A user's thread from {@link #threadFactory()}: if entering fails, it dies without its task.
+     */
+    USER
   }
 
   /** A platform thread that enters its namespace before running its task. */
   static final class NamespaceThread extends Thread {
     private final NetworkNamespace namespace;
-    private final EntryFailure onEntryFailure;
+    private final Role role;
     private volatile int tid;
 
-    NamespaceThread(
-        NetworkNamespace namespace, Runnable task, String threadName, EntryFailure onEntryFailure) {
+    NamespaceThread(NetworkNamespace namespace, Runnable task, String threadName, Role role) {
       super(task, threadName);
       this.namespace = namespace;
-      this.onEntryFailure = onEntryFailure;
+      this.role = role;
       setDaemon(true);
     }
 
@@ -595,9 +600,9 @@ public final class NetworkNamespace implements AutoCloseable {
     public void run() {
       tid = namespace.libc.gettid();
       try {
-        namespace.enter(service);
+        namespace.enter(role == Role.SERVICE);
       } catch (RuntimeException e) {
-        if (onEntryFailure == EntryFailure.ENDS_THREAD) {
+        if (role == Role.USER) {
           throw e;
         }
       }
