@@ -100,6 +100,13 @@ public @interface NetNamespace {
    */
   String PAUSE_ON_FAILURE_PROPERTY_NAME = "netns.pauseOnFailure";
 
+  /**
+   * {@code netns.machineView=false}: threads inside a namespace keep seeing the machine's {@code
+   * /proc/net}, {@code /sys}, host name and {@code /etc/hosts} instead of their namespace's (on by
+   * default; see docs/threads-and-sockets.md).
+   */
+  String MACHINE_VIEW_PROPERTY_NAME = "netns.machineView";
+
   /** The namespace's name, unique within the test's network; on a field, defaults to its name. */
   String value() default "";
 }

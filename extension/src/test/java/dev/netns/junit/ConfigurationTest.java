@@ -42,6 +42,14 @@ class ConfigurationTest {
   }
 
   @Test
+  void machineViewTakesOnlyTrueOrFalse() {
+    assertRefused(
+        "netns.machineView",
+        "off",
+        "configuration parameter netns.machineView must be true or false, but was 'off'");
+  }
+
+  @Test
   void threadLeaksTakesOnlyFailOrWarn() {
     assertRefused(
         "netns.threadLeaks",

@@ -26,14 +26,11 @@ final class HostNames {
   private HostNames() {}
 
   /**
-   * {@code -Dnetns.machineView=false} leaves namespace threads seeing the machine's {@code
-   * /proc/net}, {@code /sys}, host name and {@code /etc/hosts}.
+   * Registers the network's namespaces; with {@code machineView} (the setting {@code
+   * netns.machineView}), each host namespace's threads will see it as their machine.
    */
-  static final String MACHINE_VIEW = "netns.machineView";
-
-  static void register(DefaultNetwork network) {
+  static void register(DefaultNetwork network, boolean machineView) {
     RunningTopology running = network.running();
-    boolean machineView = !"false".equals(System.getProperty(MACHINE_VIEW));
     running
         .namespaces()
         .forEach(

@@ -41,13 +41,14 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
       String owner,
       ThreadLeakPolicy leakPolicy,
       NamespaceBindings bindings,
-      Diagnostics diagnostics) {
+      Diagnostics diagnostics,
+      boolean machineView) {
     this.network = network;
     this.owner = owner;
     this.leakPolicy = leakPolicy;
     this.bindings = bindings;
     this.diagnostics = diagnostics;
-    HostNames.register(network);
+    HostNames.register(network, machineView);
   }
 
   /** The failure report, packet capture and pause of this network. */

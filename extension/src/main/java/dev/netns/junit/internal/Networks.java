@@ -43,7 +43,12 @@ final class Networks {
       DefaultNetwork network =
           new DefaultNetwork(running, settings.require().fails(), settings.seedForNewNetwork());
       return new NetworkResource(
-          network, owner, settings.threadLeaks(), bindings, diagnostics.start(network));
+          network,
+          owner,
+          settings.threadLeaks(),
+          bindings,
+          diagnostics.start(network),
+          settings.machineView());
     } catch (IOException | RuntimeException e) {
       try {
         running.close();

@@ -38,7 +38,8 @@ record Settings(
     Path reportDir,
     Capture.Mode capture,
     long captureMaxBytes,
-    long pauseSeconds) {
+    long pauseSeconds,
+    boolean machineView) {
 
   static final String CI_ENVIRONMENT_VARIABLE = "CI";
   static final Path DEFAULT_REPORT_DIR = Path.of("target", "netns-reports");
@@ -105,7 +106,11 @@ record Settings(
         parameters
             .apply(NetNamespace.PAUSE_ON_FAILURE_PROPERTY_NAME)
             .map(Settings::parsePause)
-            .orElse(-1L));
+            .orElse(-1L),
+        parameters
+            .apply(NetNamespace.MACHINE_VIEW_PROPERTY_NAME)
+            .map(v -> parseBoolean(NetNamespace.MACHINE_VIEW_PROPERTY_NAME, v))
+            .orElse(true));
   }
 
   /** The configured seed, or one chosen for a new network. */
