@@ -67,7 +67,7 @@ public final class Inspection {
               header.index(),
               names.get(header.index()),
               new Cidr(address(raw), header.prefixLength()),
-              header.scope(),
+              RtScope.of(header.scope()),
               (flags & IfAddr.IFA_F_TENTATIVE) != 0));
     }
     return addresses;
@@ -101,8 +101,8 @@ public final class Inspection {
                 gateway == null ? null : address(gateway),
                 oif == 0 ? null : names.get(oif),
                 Rtnetlink.routeTypeName(header.type()),
-                header.protocol(),
-                header.scope(),
+                RtProtocol.of(header.protocol()),
+                RtScope.of(header.scope()),
                 table));
       }
     }
@@ -129,7 +129,7 @@ public final class Inspection {
               names.get(header.index()),
               address(dst),
               mac == null ? null : Mac.format(mac),
-              header.state()));
+              NudState.of(header.state())));
     }
     return neighbours;
   }

@@ -9,8 +9,8 @@ import java.net.InetAddress;
  * @param gateway the gateway, or null
  * @param linkName the output link's name, or null
  * @param type the route type name ({@code unicast}, {@code unreachable}, {@code blackhole}...)
- * @param protocol the kernel's {@code RTPROT_*} value
- * @param scope the kernel's {@code RT_SCOPE_*} value
+ * @param protocol who installed the route
+ * @param scope how far the route reaches
  * @param table the routing table
  */
 public record RouteInfo(
@@ -18,8 +18,8 @@ public record RouteInfo(
     InetAddress gateway,
     String linkName,
     String type,
-    int protocol,
-    int scope,
+    RtProtocol protocol,
+    RtScope scope,
     int table) {
 
   /** True for a default route (0.0.0.0/0 or ::/0). */

@@ -46,9 +46,12 @@ public final class Rtnetlink {
 
   // rtm_protocol
   public static final int RTPROT_UNSPEC = 0;
+  public static final int RTPROT_REDIRECT = 1;
   public static final int RTPROT_KERNEL = 2;
   public static final int RTPROT_BOOT = 3;
   public static final int RTPROT_STATIC = 4;
+  public static final int RTPROT_RA = 9;
+  public static final int RTPROT_DHCP = 16;
 
   // rtm_scope
   public static final int RT_SCOPE_UNIVERSE = 0;
@@ -68,6 +71,7 @@ public final class Rtnetlink {
   // linux/neighbour.h
   public static final int NDA_DST = 1;
   public static final int NDA_LLADDR = 2;
+  public static final int NUD_NONE = 0x00;
   public static final int NUD_INCOMPLETE = 0x01;
   public static final int NUD_REACHABLE = 0x02;
   public static final int NUD_STALE = 0x04;
@@ -116,26 +120,6 @@ public final class Rtnetlink {
       case RTN_THROW -> "throw";
       default -> "type " + type;
     };
-  }
-
-  /**
-   * The name of a neighbour state as {@code ip neigh} prints it, for example {@code "REACHABLE"}
-   * for {@link #NUD_REACHABLE}; several bits are joined with commas.
-   */
-  public static String neighbourStateName(int state) {
-    if (state == 0) {
-      return "NONE";
-    }
-    String[] names = {
-      "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT"
-    };
-    StringBuilder out = new StringBuilder();
-    for (int bit = 0; bit < names.length; bit++) {
-      if ((state & (1 << bit)) != 0) {
-        out.append(out.length() == 0 ? "" : ",").append(names[bit]);
-      }
-    }
-    return out.length() == 0 ? "0x" + Integer.toHexString(state) : out.toString();
   }
 
   /** The name of a message type, for example {@code "RTM_NEWLINK"}. */

@@ -8,8 +8,6 @@ import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.nativeaccess.Errno;
 import dev.netns.nativeaccess.KernelException;
-import dev.netns.netlink.LinkRequests;
-import dev.netns.netlink.Request;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,8 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 // Longer than most classes here: building, putting routes back after a fault and teardown share
-// the tables of chosen ifindexes and host-side ends. Kernel changes go through kernel.Changes;
-// only joinWire/leaveWire still hand netlink requests to FaultInjector, whose callers expect them.
+// the tables of chosen ifindexes and host-side ends. Kernel changes go through kernel.Changes.
 
 /**
  * A topology built in the kernel: its namespaces and links, until {@link #close()} tears them down.
@@ -347,28 +344,6 @@ public final class RunningTopology implements AutoCloseable {
       }
     }
     return true;
-  }
-
-  /** Requests that put a wire's two ports into its bridge. */
-  List<Request> joinWire(NetworkNamespace wire) {
-    List<Request> join = new ArrayList<>();
-    for (String port : new String[] {WIRE_A, WIRE_B}) {
-      join.add(
-          LinkRequests.setMaster(index(wire, port), index(wire, BRIDGE))
-              .describedAs("RTM_NEWLINK " + wire.name() + ":" + port + " master br0"));
-    }
-    return join;
-  }
-
-  /** Requests that take a wire's two ports out of its bridge. */
-  List<Request> leaveWire(NetworkNamespace wire) {
-    List<Request> leave = new ArrayList<>();
-    for (String port : new String[] {WIRE_A, WIRE_B}) {
-      leave.add(
-          LinkRequests.setMaster(index(wire, port), 0)
-              .describedAs("RTM_NEWLINK " + wire.name() + ":" + port + " nomaster"));
-    }
-    return leave;
   }
 
   /** The hidden wire namespace of an impairable link. */

@@ -165,7 +165,13 @@ class TopologyValidationTest {
             .build();
     dev.netns.kernel.RouteInfo lan =
         new dev.netns.kernel.RouteInfo(
-            dev.netns.kernel.Cidr.parse("192.168.1.0/24"), null, "eth0", "unicast", 2, 253, 254);
+            dev.netns.kernel.Cidr.parse("192.168.1.0/24"),
+            null,
+            "eth0",
+            "unicast",
+            dev.netns.kernel.RtProtocol.KERNEL,
+            dev.netns.kernel.RtScope.LINK,
+            254);
     assertThat(topology.conflictsWithHostRoutes(List.of(lan)))
         .containsExactly(
             "link: the peer's subnet 192.168.1.128/25 would be routed over this link on the machine,"

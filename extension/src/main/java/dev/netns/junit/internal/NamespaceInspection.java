@@ -17,8 +17,10 @@ import dev.netns.kernel.LinkInfo;
 import dev.netns.kernel.LinkStats;
 import dev.netns.kernel.NeighbourInfo;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.NudState;
 import dev.netns.kernel.RouteInfo;
-import dev.netns.netlink.Rtnetlink;
+import dev.netns.kernel.RtProtocol;
+import dev.netns.kernel.RtScope;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -100,24 +102,24 @@ final class NamespaceInspection {
         state(neighbour.state()));
   }
 
-  static AddressScope scope(int scope) {
+  static AddressScope scope(RtScope scope) {
     return switch (scope) {
-      case Rtnetlink.RT_SCOPE_UNIVERSE -> AddressScope.GLOBAL;
-      case Rtnetlink.RT_SCOPE_SITE -> AddressScope.SITE;
-      case Rtnetlink.RT_SCOPE_LINK -> AddressScope.LINK;
-      case Rtnetlink.RT_SCOPE_HOST -> AddressScope.HOST;
-      case Rtnetlink.RT_SCOPE_NOWHERE -> AddressScope.NOWHERE;
-      default -> AddressScope.OTHER;
+      case UNIVERSE -> AddressScope.GLOBAL;
+      case SITE -> AddressScope.SITE;
+      case LINK -> AddressScope.LINK;
+      case HOST -> AddressScope.HOST;
+      case NOWHERE -> AddressScope.NOWHERE;
+      case OTHER -> AddressScope.OTHER;
     };
   }
 
-  static RouteProtocol protocol(int protocol) {
+  static RouteProtocol protocol(RtProtocol protocol) {
     return switch (protocol) {
-      case Rtnetlink.RTPROT_UNSPEC -> RouteProtocol.UNSPEC;
-      case Rtnetlink.RTPROT_KERNEL -> RouteProtocol.KERNEL;
-      case Rtnetlink.RTPROT_BOOT -> RouteProtocol.BOOT;
-      case Rtnetlink.RTPROT_STATIC -> RouteProtocol.STATIC;
-      default -> RouteProtocol.OTHER;
+      case UNSPEC -> RouteProtocol.UNSPEC;
+      case KERNEL -> RouteProtocol.KERNEL;
+      case BOOT -> RouteProtocol.BOOT;
+      case STATIC -> RouteProtocol.STATIC;
+      case REDIRECT, RA, DHCP, OTHER -> RouteProtocol.OTHER;
     };
   }
 
@@ -137,20 +139,18 @@ final class NamespaceInspection {
     };
   }
 
-  static NeighbourState state(int state) {
-    if (state == 0) { // NUD_NONE
-      return NeighbourState.NONE;
-    }
+  static NeighbourState state(NudState state) {
     return switch (state) {
-      case Rtnetlink.NUD_INCOMPLETE -> NeighbourState.INCOMPLETE;
-      case Rtnetlink.NUD_REACHABLE -> NeighbourState.REACHABLE;
-      case Rtnetlink.NUD_STALE -> NeighbourState.STALE;
-      case Rtnetlink.NUD_DELAY -> NeighbourState.DELAY;
-      case Rtnetlink.NUD_PROBE -> NeighbourState.PROBE;
-      case Rtnetlink.NUD_FAILED -> NeighbourState.FAILED;
-      case Rtnetlink.NUD_NOARP -> NeighbourState.NOARP;
-      case Rtnetlink.NUD_PERMANENT -> NeighbourState.PERMANENT;
-      default -> NeighbourState.OTHER;
+      case NONE -> NeighbourState.NONE;
+      case INCOMPLETE -> NeighbourState.INCOMPLETE;
+      case REACHABLE -> NeighbourState.REACHABLE;
+      case STALE -> NeighbourState.STALE;
+      case DELAY -> NeighbourState.DELAY;
+      case PROBE -> NeighbourState.PROBE;
+      case FAILED -> NeighbourState.FAILED;
+      case NOARP -> NeighbourState.NOARP;
+      case PERMANENT -> NeighbourState.PERMANENT;
+      case OTHER -> NeighbourState.OTHER;
     };
   }
 }

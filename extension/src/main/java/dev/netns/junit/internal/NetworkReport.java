@@ -8,8 +8,9 @@ import dev.netns.kernel.LinkStats;
 import dev.netns.kernel.NeighbourInfo;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.RouteInfo;
+import dev.netns.kernel.RtProtocol;
+import dev.netns.kernel.RtScope;
 import dev.netns.kernel.UserNamespaces;
-import dev.netns.netlink.Rtnetlink;
 import dev.netns.topology.ActiveFault;
 import dev.netns.topology.RunningTopology;
 import dev.netns.topology.Topology;
@@ -339,25 +340,21 @@ final class NetworkReport {
               + n.linkName()
               + (n.mac() == null ? "" : " lladdr " + n.mac())
               + " "
-              + Rtnetlink.neighbourStateName(n.state()));
+              + n.state());
     }
   }
 
-  private static String protocol(int protocol) {
+  private static String protocol(RtProtocol protocol) {
     return switch (protocol) {
-      case Rtnetlink.RTPROT_KERNEL -> " proto kernel";
-      case Rtnetlink.RTPROT_BOOT -> "";
-      case Rtnetlink.RTPROT_STATIC -> " proto static";
-      default -> " proto " + protocol;
+      case BOOT -> "";
+      default -> " proto " + protocol.label();
     };
   }
 
-  private static String scope(int scope) {
+  private static String scope(RtScope scope) {
     return switch (scope) {
-      case Rtnetlink.RT_SCOPE_UNIVERSE -> "";
-      case Rtnetlink.RT_SCOPE_LINK -> " scope link";
-      case Rtnetlink.RT_SCOPE_HOST -> " scope host";
-      default -> " scope " + scope;
+      case UNIVERSE -> "";
+      default -> " scope " + scope.label();
     };
   }
 
