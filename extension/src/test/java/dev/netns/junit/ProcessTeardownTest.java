@@ -21,6 +21,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * No process outlives its test inside the test's namespaces, even one that nothing the test started
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.Test;
  * namespace, which lives exactly as long as the namespace, disappears).
  */
 @Tag("privileged")
+@Isolated(
+    "looks for tasks by namespace inode after teardown; the kernel hands a freed inode number to"
+        + " the next namespace made, which may be another test's")
 class ProcessTeardownTest {
   /** The pid of the stray process and the inode of its namespace, as each fixture saw them. */
   static final Map<String, long[]> STRAYS = new ConcurrentHashMap<>();
