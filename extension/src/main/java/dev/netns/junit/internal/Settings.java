@@ -47,18 +47,25 @@ record Settings(
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*([kmg]?)(i?b)?", Pattern.CASE_INSENSITIVE);
 
-  /** The run's settings, parsed at the first call and cached in the root store. */
+  /**
+   * The run's settings, parsed at the first call and cached in the root store. Not through {@code
+   * Store.getOrComputeIfAbsent}: JUnit 6 deprecates it for {@code computeIfAbsent}, which JUnit
+   * before 5.13 lacks. Two threads that both find nothing parse the same parameters to equal
+   * records, so the race is harmless.
+   */
   static Settings of(ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(ExtensionContext.Namespace.create(Settings.class))
-        .getOrComputeIfAbsent(
-            Settings.class,
-            key ->
-                parse(
-                    context::getConfigurationParameter,
-                    Optional.ofNullable(System.getenv(CI_ENVIRONMENT_VARIABLE))),
-            Settings.class);
+    ExtensionContext.Store store =
+        context.getRoot().getStore(ExtensionContext.Namespace.create(Settings.class));
+    Settings cached = store.get(Settings.class, Settings.class);
+    if (cached != null) {
+      return cached;
+    }
+    Settings parsed =
+        parse(
+            context::getConfigurationParameter,
+            Optional.ofNullable(System.getenv(CI_ENVIRONMENT_VARIABLE)));
+    store.put(Settings.class, parsed);
+    return parsed;
   }
 
   /**
