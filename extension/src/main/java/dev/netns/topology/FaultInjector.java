@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Makes a running topology misbehave the way real networks do, and heals it: the registry of the
@@ -136,9 +137,12 @@ public final class FaultInjector {
     return register(description, heal);
   }
 
-  /** Takes both ends of a veth pair down; healing brings them up and restores their routes. */
+  /**
+   * Takes both ends of a veth pair down (of a link to the machine, only the namespace's end);
+   * healing brings them up and restores their routes.
+   */
   public ActiveFault disconnect(VethPair link) {
-    return holdDown("link " + describe(link) + " down", ends(link), List.of(link.a(), link.b()));
+    return holdDown("link " + describe(link) + " down", ends(link), namespaceSides(link));
   }
 
   /** Takes a host's port on a LAN down (its interface and the switch's port). */
@@ -186,13 +190,27 @@ public final class FaultInjector {
    */
   public void bringUp(VethPair link) {
     linkStates.bringUpByTest(ends(link), "up");
-    network.restoreRoutes(List.of(link.a(), link.b()));
+    network.restoreRoutes(namespaceSides(link));
   }
 
+  /**
+   * The ends a link fault takes down. Of a link to the machine, only the namespace's end: downing
+   * the machine's end would drop its routes (and IPv6 addresses) from the machine's tables, where
+   * another JVM could claim the subnet meanwhile and the heal's route replace would then take that
+   * JVM's route over. A veth end that is down takes the carrier of its peer with it, so traffic
+   * stops both ways all the same, and the machine's route stays, marked linkdown.
+   */
   private List<InterfaceKey> ends(VethPair link) {
-    return List.of(
-        new InterfaceKey(network.namespace(link.a()), link.aInterface()),
-        new InterfaceKey(network.namespace(link.b()), link.bInterface()));
+    List<InterfaceKey> ends = new ArrayList<>();
+    for (String side : namespaceSides(link)) {
+      ends.add(new InterfaceKey(network.namespace(side), link.interfaceIn(side)));
+    }
+    return ends;
+  }
+
+  /** The sides of a link that are test namespaces: both, or one for a link to the machine. */
+  private static List<String> namespaceSides(VethPair link) {
+    return Stream.of(link.a(), link.b()).filter(side -> !Topology.HOST.equals(side)).toList();
   }
 
   private static String describe(VethPair link) {

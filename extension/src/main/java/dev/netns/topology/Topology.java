@@ -54,12 +54,17 @@ public final class Topology {
   private final List<Lan> lans;
   private final List<StaticRoute> routes;
 
+  /** Positions in {@link #links} of links to the machine whose machine-side name was generated. */
+  private final Set<Integer> generatedHostSideNames;
+
   private Topology(
       List<String> hosts,
       Set<String> routers,
       List<VethPair> links,
       List<Lan> lans,
-      List<StaticRoute> routes) {
+      List<StaticRoute> routes,
+      Set<Integer> generatedHostSideNames) {
+    this.generatedHostSideNames = Set.copyOf(generatedHostSideNames);
     this.hosts = List.copyOf(hosts);
     this.routers = Set.copyOf(routers);
     this.links = List.copyOf(links);
@@ -163,9 +168,26 @@ public final class Topology {
     return problems;
   }
 
-  /** Builds this topology in the kernel. On failure half-way, undoes what it made. */
+  /**
+   * Builds this topology in the kernel. On failure half-way, undoes what it made.
+   *
+   * <p>A topology may start many times (once per test of a class, say). Machine-side ends whose
+   * name was generated get a fresh one at each start: the kernel frees the previous start's end
+   * moments after it closed, and the machine is shared with every other test.
+   */
   public RunningTopology start() {
-    return RunningTopology.start(this);
+    return RunningTopology.start(withFreshHostSideNames());
+  }
+
+  private Topology withFreshHostSideNames() {
+    if (generatedHostSideNames.isEmpty()) {
+      return this;
+    }
+    List<VethPair> renamed = new ArrayList<>(links);
+    for (int i : generatedHostSideNames) {
+      renamed.set(i, links.get(i).withInterfaceIn(HOST, Builder.uniqueHostSideName()));
+    }
+    return new Topology(hosts, routers, renamed, lans, routes, generatedHostSideNames);
   }
 
   /** Collects declarations; nothing is checked until {@link #build()}. */
@@ -301,6 +323,7 @@ public final class Topology {
       List<Attachment> attachments = new ArrayList<>();
 
       List<VethPair> links = new ArrayList<>();
+      Set<Integer> generatedHostSideNames = new LinkedHashSet<>();
       AddressPool pool = null;
       for (VethDeclaration veth : veths) {
         int before = problems.size();
@@ -374,6 +397,10 @@ public final class Topology {
                 veth.impairable());
         if (link.touchesHost()) {
           HostSideLimits.check(link, problems);
+          String given = HOST.equals(veth.a()) ? veth.aInterface() : veth.bInterface();
+          if (given == null || given.isEmpty()) {
+            generatedHostSideNames.add(links.size());
+          }
         }
         links.add(link);
         attachments.addAll(Attachment.ofLink(link));
@@ -401,7 +428,8 @@ public final class Topology {
         throw new TopologyException(problems);
       }
       routes.addAll(Routing.compute(new ArrayList<>(names), routers, attachments, routes));
-      return new Topology(new ArrayList<>(names), routers, links, lans, routes);
+      return new Topology(
+          new ArrayList<>(names), routers, links, lans, routes, generatedHostSideNames);
     }
 
     static void checkEnd(
@@ -431,14 +459,20 @@ public final class Topology {
         return given;
       }
       if (HOST.equals(self)) {
-        // The host side is shared by every test in the JVM and by the machine: a unique name,
-        // never reused, since the kernel frees old ones asynchronously.
-        return "nj"
-            + Long.toString(ProcessHandle.current().pid(), 36)
-            + "h"
-            + Long.toString(HOST_INTERFACE_COUNTER.incrementAndGet(), 36);
+        return uniqueHostSideName();
       }
       return InterfaceName.truncate(peer);
+    }
+
+    /**
+     * A machine-side name never used before: the machine is shared by every test in the JVM and
+     * every JVM, and the kernel frees old ends asynchronously.
+     */
+    static String uniqueHostSideName() {
+      return "nj"
+          + Long.toString(ProcessHandle.current().pid(), 36)
+          + "h"
+          + Long.toString(HOST_INTERFACE_COUNTER.incrementAndGet(), 36);
     }
 
     /** The peer whose namespace name names the end when the user gave none, else null. */

@@ -50,6 +50,17 @@ public record VethPair(
     throw new IllegalArgumentException(origin + " does not reach " + host);
   }
 
+  /** This link with the end in {@code host} (one of the two ends) named {@code name}. */
+  public VethPair withInterfaceIn(String host, String name) {
+    if (host.equals(a)) {
+      return new VethPair(a, name, aAddresses, b, bInterface, bAddresses, mtu, origin, impairable);
+    }
+    if (host.equals(b)) {
+      return new VethPair(a, aInterface, aAddresses, b, name, bAddresses, mtu, origin, impairable);
+    }
+    throw new IllegalArgumentException(origin + " does not reach " + host);
+  }
+
   /** The addresses of the end in {@code host}. */
   public List<Cidr> addressesIn(String host) {
     if (host.equals(a)) {
