@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.net.spi.InetAddressResolver;
 import java.net.spi.InetAddressResolverProvider;
 import java.security.Security;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -50,7 +51,13 @@ public final class HostNameResolverProvider extends InetAddressResolverProvider 
           throw new UnknownHostException(
               host + ": no address of the family asked for in this test's network");
         }
-        return answer.stream();
+        // Named, as the built-in resolver's answers are: getLocalHost() returns the first one as
+        // it is, and an address without its name would print as "/10.0.0.3".
+        List<InetAddress> named = new ArrayList<>();
+        for (InetAddress address : answer) {
+          named.add(InetAddress.getByAddress(host, address.getAddress()));
+        }
+        return named.stream();
       }
 
       @Override
