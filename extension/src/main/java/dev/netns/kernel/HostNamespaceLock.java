@@ -134,7 +134,21 @@ public final class HostNamespaceLock implements AutoCloseable {
       return channel;
     } catch (FileAlreadyExistsException e) {
       // Never through a symbolic link that someone else put in a shared directory.
-      return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      try {
+        return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException refused) {
+        // Not on to the next directory: JVMs that lock this file would no longer exclude this one.
+        throw new IllegalStateException(
+            "the lock file "
+                + file
+                + " that JVMs changing the machine's network namespace share exists, but this JVM"
+                + " cannot open it for writing ("
+                + refused
+                + "); make it writable by every user that runs these tests (chmod 666 "
+                + file
+                + ")",
+            refused);
+      }
     }
   }
 

@@ -36,16 +36,6 @@ public final class NamespaceProcesses {
 
   private NamespaceProcesses() {}
 
-  /** Processes whose network namespace is one of {@code namespaces} (created ones only). */
-  public static List<ProcessInfo> inside(Collection<NetworkNamespace> namespaces) {
-    Set<Long> inodes = searched(namespaces);
-    List<ProcessInfo> found = new ArrayList<>();
-    if (!inodes.isEmpty()) {
-      scan(inodes, (info, handle) -> found.add(info));
-    }
-    return found;
-  }
-
   /**
    * Kills (SIGKILL) every process inside one of {@code namespaces} (created ones only, still open),
    * and scans again until none is left, since a process may fork while it is being killed. Returns
@@ -116,6 +106,7 @@ public final class NamespaceProcesses {
 
   private static void scan(Set<Long> inodes, Found found) {
     long self = ProcessHandle.current().pid();
+    requireOwnPidNamespace(self);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
       for (Path entry : entries) {
         long pid = pid(entry.getFileName().toString());
@@ -136,6 +127,29 @@ public final class NamespaceProcesses {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + PROC, e);
+    }
+  }
+
+  /**
+   * Pids read from a {@code /proc} of another pid namespace (say, {@code unshare --pid} without
+   * {@code --mount-proc}) would name other processes to this JVM's signals: refused.
+   */
+  private static void requireOwnPidNamespace(long self) {
+    String seen;
+    try {
+      seen = Files.readSymbolicLink(PROC.resolve("self")).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + PROC.resolve("self"), e);
+    }
+    if (!seen.equals(Long.toString(self))) {
+      throw new IllegalStateException(
+          PROC
+              + " shows another pid namespace (it calls this JVM "
+              + seen
+              + ", not "
+              + self
+              + "), so processes left in the test's namespaces were not looked for nor killed;"
+              + " mount a /proc of the JVM's own pid namespace");
     }
   }
 

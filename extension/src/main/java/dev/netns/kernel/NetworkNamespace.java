@@ -347,6 +347,7 @@ public final class NetworkNamespace implements AutoCloseable {
         new FutureTask<>(
             () -> {
               verifyCurrentThread();
+              machine.verifyCurrentThread();
               return task.call();
             });
     NamespaceThread thread = newThread(future, Role.BODY);
@@ -566,7 +567,6 @@ public final class NetworkNamespace implements AutoCloseable {
     return "NetworkNamespace[" + name + ", net:[" + inode + "]" + (closed ? ", closed" : "") + "]";
   }
 
-  /** What a namespace thread does when it cannot enter its namespace. */
   /** What a {@link NamespaceThread} is for, which decides what it does when entering fails. */
   private enum Role {
     /**
@@ -601,7 +601,7 @@ public final class NetworkNamespace implements AutoCloseable {
       tid = namespace.libc.gettid();
       try {
         namespace.enter(role == Role.SERVICE);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         if (role == Role.USER) {
           throw e;
         }

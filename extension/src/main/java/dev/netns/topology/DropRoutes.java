@@ -90,8 +90,9 @@ final class DropRoutes {
   private void ensureVoid(NetworkNamespace ns) {
     if (!voids.contains(ns)) {
       Links.createBridge(ns, VOID);
-      Links.setUpNoArp(ns, VOID);
+      // Known from here on: should bringing it up fail, the next fault must not create it again.
       voids.add(ns);
+      Links.setUpNoArp(ns, VOID);
     }
   }
 }

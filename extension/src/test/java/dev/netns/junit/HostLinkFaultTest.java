@@ -13,7 +13,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 /**
  * A fault on a link to the machine takes down only the namespace's end: the machine keeps its
  * address and its route to the link's subnet (marked linkdown), so no other test JVM can claim the
- * subnet while the fault is in force, and healing replaces no route on the machine.
+ * subnet while the fault is in force, and healing replaces no route on the machine. Nor are the
+ * machine's sysctls written through its handle.
  */
 @Tag("privileged")
 // One test at a time: each puts 10.93.0.0/24 on the machine, which the library refuses to give
@@ -52,6 +53,20 @@ class HostLinkFaultTest {
     link.up();
     NetAssertions.awaitReachable(blue, machine, HEALED);
     assertMachineKeeps(link.interfaceIn(VethLink.HOST));
+  }
+
+  @Test
+  void theMachinesSysctlsAreReadButNeverWritten(Network network) {
+    NetNs machine = network.namespace(VethLink.HOST);
+    String forwarding = machine.sysctl("net.ipv4.ip_forward");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> machine.sysctl("net.ipv4.ip_forward", "1"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "sysctl: net.ipv4.ip_forward is not written in host, the machine's own namespace,"
+                + " whose settings belong to the machine; read it with sysctl(key), or set it in a"
+                + " namespace of the test");
+    assertThat(machine.sysctl("net.ipv4.ip_forward")).isEqualTo(forwarding);
   }
 
   private static void assertMachineKeeps(String hostEnd) {

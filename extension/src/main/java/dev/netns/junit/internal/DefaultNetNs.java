@@ -204,6 +204,15 @@ final class DefaultNetNs implements NetNs {
 
   @Override
   public void sysctl(String key, String value) {
+    if (!namespace.isCreated()) {
+      throw new IllegalStateException(
+          "sysctl: "
+              + key
+              + " is not written in "
+              + name
+              + ", the machine's own namespace, whose settings belong to the machine; read it"
+              + " with sysctl(key), or set it in a namespace of the test");
+    }
     dev.netns.kernel.Sysctls.write(namespace, key, value);
   }
 
