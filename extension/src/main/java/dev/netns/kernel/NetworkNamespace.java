@@ -491,12 +491,12 @@ public final class NetworkNamespace implements AutoCloseable {
       toStop = thread;
       thread = null;
     }
-    RuntimeException failure = null;
+    Failures failures = new Failures();
     if (toStop != null) {
       toStop.shutdownNow();
       try {
         if (!toStop.awaitTermination(10, TimeUnit.SECONDS)) {
-          failure = new IllegalStateException("namespace thread of " + name + " did not stop");
+          failures.add(new IllegalStateException("namespace thread of " + name + " did not stop"));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -505,32 +505,10 @@ public final class NetworkNamespace implements AutoCloseable {
       // go only when no thread is left inside, so wait for the thread itself.
       joinQuietly(serviceThread);
     }
-    try {
-      netlink.close();
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    try {
-      libc.close(fd);
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    try {
-      machine.close();
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    failures.run(netlink::close);
+    failures.run(() -> libc.close(fd));
+    failures.run(machine::close);
+    failures.throwIfAny();
   }
 
   /**

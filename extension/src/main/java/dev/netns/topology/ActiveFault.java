@@ -1,5 +1,6 @@
 package dev.netns.topology;
 
+import dev.netns.kernel.Failures;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,22 +58,16 @@ public final class ActiveFault implements AutoCloseable {
    * throws the first failure with the others suppressed.
    */
   static void runEach(List<Runnable> actions) {
-    RuntimeException failure = null;
+    Failures failures = new Failures();
     for (Iterator<Runnable> it = actions.iterator(); it.hasNext(); ) {
-      try {
-        it.next().run();
-        it.remove();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+      Runnable action = it.next();
+      failures.run(
+          () -> {
+            action.run();
+            it.remove();
+          });
     }
-    if (failure != null) {
-      throw failure;
-    }
+    failures.throwIfAny();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.netns.topology;
 
 import dev.netns.kernel.Changes;
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.Failures;
 import dev.netns.kernel.HostNamespaceLock;
 import dev.netns.kernel.Inspection;
 import dev.netns.kernel.Links;
@@ -445,13 +446,9 @@ public final class RunningTopology implements AutoCloseable {
       return;
     }
     closed = true;
-    RuntimeException failure = null;
+    Failures failures = new Failures();
     if (faults != null) {
-      try {
-        faults.healAll();
-      } catch (RuntimeException e) {
-        failure = collect(failure, e);
-      }
+      failures.run(faults::healAll);
     }
     if (!hostEnds.isEmpty()) {
       // Addresses off and links down at once, in one batch: the machine routes nothing more over
@@ -468,48 +465,31 @@ public final class RunningTopology implements AutoCloseable {
         }
         off.setUp(name, index, false);
       }
-      try {
-        off.execute();
-      } catch (KernelException e) {
-        // Gone already (its namespace closed some other way), or its address taken off: done.
-        if (!all(e, Set.of(Errno.ENODEV, Errno.EADDRNOTAVAIL))) {
-          failure = collect(failure, e);
-        }
-      } catch (RuntimeException e) {
-        failure = collect(failure, e);
-      }
+      failures.run(
+          () -> {
+            try {
+              off.execute();
+            } catch (KernelException e) {
+              // Gone already (its namespace closed some other way), or its address taken off.
+              if (!all(e, Set.of(Errno.ENODEV, Errno.EADDRNOTAVAIL))) {
+                throw e;
+              }
+            }
+          });
     }
     for (NetworkNamespace ns : reversed(allNamespaces())) {
-      try {
-        ns.close();
-      } catch (RuntimeException e) {
-        failure = collect(failure, e);
-      }
+      failures.run(ns::close);
     }
     if (host != null) {
-      try {
-        host.close();
-      } catch (RuntimeException e) {
-        failure = collect(failure, e);
-      }
+      failures.run(host::close);
     }
-    if (failure != null) {
-      throw failure;
-    }
+    failures.throwIfAny();
   }
 
   private static <T> List<T> reversed(List<T> list) {
     List<T> copy = new ArrayList<>(list);
     Collections.reverse(copy);
     return copy;
-  }
-
-  private static RuntimeException collect(RuntimeException first, RuntimeException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
   }
 
   /** One end of a link: an interface in a namespace. */

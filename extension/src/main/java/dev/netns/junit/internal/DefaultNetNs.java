@@ -5,6 +5,7 @@ import dev.netns.junit.NeighbourEntry;
 import dev.netns.junit.NetInterface;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.RouteEntry;
+import dev.netns.kernel.Failures;
 import dev.netns.kernel.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package dev.netns.junit.internal;
 
 import dev.netns.junit.NetNamespace;
+import dev.netns.kernel.Failures;
 import dev.netns.kernel.NamespaceBinding;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.UserNamespaces;

@@ -1,5 +1,6 @@
 package dev.netns.junit.internal;
 
+import dev.netns.kernel.Failures;
 import dev.netns.kernel.NamespaceProcesses;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.ProcessInfo;

@@ -1,11 +1,12 @@
-package dev.netns.junit.internal;
+package dev.netns.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Failures collected by a step that must go on after the first one (teardown, closing many things):
- * the first is thrown at the end with the others suppressed in it, so none is lost.
+ * the first is thrown at the end with the others suppressed in it, so none is lost. The one place
+ * that does this, for every layer above.
  *
  * <pre>{@code
  * Failures failures = new Failures();
@@ -14,11 +15,11 @@ import java.util.List;
  * failures.throwIfAny();
  * }</pre>
  */
-final class Failures {
+public final class Failures {
   private final List<Throwable> collected = new ArrayList<>();
 
   /** Runs {@code step}, keeping what it throws. */
-  void run(Runnable step) {
+  public void run(Runnable step) {
     try {
       step.run();
     } catch (RuntimeException | Error e) {
@@ -27,16 +28,16 @@ final class Failures {
   }
 
   /** Keeps a failure that happened elsewhere. */
-  void add(Throwable failure) {
+  public void add(Throwable failure) {
     collected.add(failure);
   }
 
   /** Hands each collected failure, in order, to {@code action}. */
-  void forEach(java.util.function.Consumer<Throwable> action) {
+  public void forEach(java.util.function.Consumer<Throwable> action) {
     collected.forEach(action);
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return collected.isEmpty();
   }
 
@@ -44,7 +45,7 @@ final class Failures {
    * Adds every collected failure as suppressed to {@code primary} (a failure that is being thrown
    * anyway) and returns it.
    */
-  <T extends Throwable> T suppressedIn(T primary) {
+  public <T extends Throwable> T suppressedIn(T primary) {
     collected.forEach(primary::addSuppressed);
     return primary;
   }
@@ -53,7 +54,7 @@ final class Failures {
    * Throws the first failure with the rest suppressed in it; an exception that is neither unchecked
    * nor an error is wrapped in an {@link IllegalStateException}.
    */
-  void throwIfAny() {
+  public void throwIfAny() {
     if (collected.isEmpty()) {
       return;
     }
