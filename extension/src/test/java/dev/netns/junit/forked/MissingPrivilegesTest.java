@@ -86,7 +86,9 @@ class MissingPrivilegesTest {
     // The wrapper itself must work here (ambient capabilities need Linux 4.3).
     Oracle.run(concat(wrapper, "true"));
     try (ForkedJvm child = ForkedJvm.start(dir, wrapper, properties, NeedsANamespace.class)) {
-      int status = child.awaitExit(15);
+      // A JVM that starts, discovers one fixture and runs it: seconds when idle, but CI runs
+      // four test classes at once on two cores. How long it takes is not what this test is about.
+      int status = child.awaitExit(60);
       assertThat(child.printedDone()).as("%s", child).isTrue();
       assertThat(status).as("exit status of %s", child).isZero();
       assertThat(child.info("CapEff"))
