@@ -255,11 +255,13 @@ class ReportPageTest {
     // Files, not pipes: a child that keeps a pipe open cannot hold this test past the timeout.
     Path stdout = Files.createTempFile(profile.getParent(), "chromium", ".out");
     Path stderr = Files.createTempFile(profile.getParent(), "chromium", ".err");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    // Its caches and settings go with the profile, not into the home directory of whoever runs it.
+    builder.environment().put("HOME", profile.toString());
+    builder.environment().put("XDG_CONFIG_HOME", profile.resolve("config").toString());
+    builder.environment().put("XDG_CACHE_HOME", profile.resolve("cache").toString());
+    Process process = builder.start();
     try {
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
       assertThat(process.exitValue())
