@@ -23,17 +23,24 @@ import java.util.List;
  */
 public final class ActiveFault implements AutoCloseable {
   private final String description;
+  private final FaultScope scope;
   private final List<Runnable> remaining;
   private volatile boolean healed;
 
-  ActiveFault(String description, List<Runnable> steps) {
+  ActiveFault(String description, FaultScope scope, List<Runnable> steps) {
     this.description = description;
+    this.scope = scope;
     this.remaining = new ArrayList<>(steps);
   }
 
   /** What the fault does, for example {@code partition {n1} | {n2, n3} (silent)}. */
   public String description() {
     return description;
+  }
+
+  /** Which hosts, links or ports the fault acts on, and how. */
+  public FaultScope scope() {
+    return scope;
   }
 
   /** True until healed. */

@@ -92,7 +92,7 @@ public final class FaultInjector {
             + " ("
             + mode.word()
             + ")";
-    return drop(description, pairs, mode);
+    return drop(description, new FaultScope.Partition(groups, mode), pairs, mode);
   }
 
   /** Packets from {@code from} to {@code to} vanish (or are refused); the other way still works. */
@@ -104,11 +104,13 @@ public final class FaultInjector {
     }
     return drop(
         "cut " + from + " -> " + to + " (" + mode.word() + ")",
+        new FaultScope.Cut(from, to, mode),
         List.<String[]>of(new String[] {from, to}),
         mode);
   }
 
-  private synchronized ActiveFault drop(String description, List<String[]> pairs, DropMode mode) {
+  private synchronized ActiveFault drop(
+      String description, FaultScope scope, List<String[]> pairs, DropMode mode) {
     List<DropRoutes.Key> added = new ArrayList<>();
     try {
       for (String[] pair : pairs) {
@@ -134,7 +136,7 @@ public final class FaultInjector {
       DropRoutes.Key key = added.get(i);
       heal.add(() -> dropRoutes.remove(key));
     }
-    return register(description, heal);
+    return register(description, scope, heal);
   }
 
   /**
@@ -142,7 +144,11 @@ public final class FaultInjector {
    * healing brings them up and restores their routes.
    */
   public ActiveFault disconnect(VethPair link) {
-    return holdDown("link " + describe(link) + " down", ends(link), namespaceSides(link));
+    return holdDown(
+        "link " + describe(link) + " down",
+        new FaultScope.LinkDown(link),
+        ends(link),
+        namespaceSides(link));
   }
 
   /** Takes a host's port on a LAN down (its interface and the switch's port). */
@@ -151,6 +157,7 @@ public final class FaultInjector {
     LanPort port = network.topology().lan(lan, "disconnect").port(host);
     return holdDown(
         host + " unplugged from LAN " + lan,
+        new FaultScope.Unplugged(host, lan),
         List.of(
             new InterfaceKey(network.namespace(host), port.interfaceName()),
             new InterfaceKey(network.lanSwitch(lan), port.switchPort())),
@@ -158,7 +165,7 @@ public final class FaultInjector {
   }
 
   private synchronized ActiveFault holdDown(
-      String description, List<InterfaceKey> ends, List<String> hosts) {
+      String description, FaultScope scope, List<InterfaceKey> ends, List<String> hosts) {
     LinkStates.Hold hold = linkStates.hold(ends, description);
     List<Runnable> heal = new ArrayList<>();
     for (InterfaceKey end : ends) {
@@ -176,7 +183,7 @@ public final class FaultInjector {
             network.restoreRoutes(hosts);
           }
         });
-    return register(description, heal);
+    return register(description, scope, heal);
   }
 
   /** Takes both ends of a link down, outside any fault ({@code Link.down()}). */
@@ -223,20 +230,28 @@ public final class FaultInjector {
     long bytesPerSecond = Math.max(1, bitsPerSecond / 8);
     // A bucket of a few milliseconds' worth, and never less than a few full frames.
     int burst = (int) Math.max(16 * 1514, Math.min(bytesPerSecond / 100, Integer.MAX_VALUE));
-    String description = "rate " + bitsPerSecond + " bit/s leaving " + host + ":" + link;
+    String effect = "rate " + bitsPerSecond + " bit/s";
+    String description = effect + " leaving " + host + ":" + link;
     qdiscs.add(
         key,
         description,
         () -> Qdiscs.addTbf(key.namespace(), link, bytesPerSecond, burst, Duration.ofMillis(100)));
-    return register(description, List.of(() -> qdiscs.remove(key)));
+    return register(
+        description,
+        new FaultScope.Impaired(host, link, effect),
+        List.of(() -> qdiscs.remove(key)));
   }
 
   /** A netem qdisc on traffic leaving {@code host} through {@code link}. */
   public synchronized ActiveFault netem(String host, String link, Qdiscs.Netem netem) {
     InterfaceKey key = new InterfaceKey(network.namespace(host), link);
-    String description = "netem " + netem + " leaving " + host + ":" + link;
+    String effect = "netem " + netem;
+    String description = effect + " leaving " + host + ":" + link;
     qdiscs.add(key, description, () -> Qdiscs.addNetem(key.namespace(), link, netem));
-    return register(description, List.of(() -> qdiscs.remove(key)));
+    return register(
+        description,
+        new FaultScope.Impaired(host, link, effect),
+        List.of(() -> qdiscs.remove(key)));
   }
 
   /**
@@ -255,7 +270,8 @@ public final class FaultInjector {
         new SplicePoint.OfLink(link),
         fromA,
         impairment,
-        "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from));
+        "userspace " + impairment + " leaving " + from + " towards " + link.peerOf(from),
+        new FaultScope.Impaired(from, link.interfaceIn(from), "userspace " + impairment));
   }
 
   /**
@@ -265,18 +281,23 @@ public final class FaultInjector {
   public synchronized ActiveFault userspaceOnLanPort(
       String host, String lan, FrameImpairment impairment) {
     requireHost("impair", host);
-    network.topology().lan(lan, "impair").port(host);
+    LanPort port = network.topology().lan(lan, "impair").port(host);
     return splice(
         new SplicePoint.OfLanPort(lan, host),
         true,
         impairment,
-        "userspace " + impairment + " leaving " + host + " on LAN " + lan);
+        "userspace " + impairment + " leaving " + host + " on LAN " + lan,
+        new FaultScope.Impaired(host, port.interfaceName(), "userspace " + impairment));
   }
 
   private ActiveFault splice(
-      SplicePoint point, boolean fromA, FrameImpairment impairment, String description) {
+      SplicePoint point,
+      boolean fromA,
+      FrameImpairment impairment,
+      String description,
+      FaultScope scope) {
     splices.impair(point, fromA, impairment);
-    return register(description, List.of(() -> splices.release(point, fromA)));
+    return register(description, scope, List.of(() -> splices.release(point, fromA)));
   }
 
   /** Frames forwarded, dropped and duplicated so far leaving {@code from} on an impaired link. */
@@ -284,8 +305,9 @@ public final class FaultInjector {
     return splices.counters(new SplicePoint.OfLink(link), from.equals(link.a()));
   }
 
-  private synchronized ActiveFault register(String description, List<Runnable> heal) {
-    ActiveFault fault = new ActiveFault(description, heal);
+  private synchronized ActiveFault register(
+      String description, FaultScope scope, List<Runnable> heal) {
+    ActiveFault fault = new ActiveFault(description, scope, heal);
     active.add(fault);
     return fault;
   }

@@ -202,6 +202,11 @@ class DiagnosticsTest {
             e ->
                 assertThat(e.getKeyValuePairs())
                     .containsEntry(
+                        "netns.reportPage", dir.resolve("report.html").toAbsolutePath().toString()))
+        .anySatisfy(
+            e ->
+                assertThat(e.getKeyValuePairs())
+                    .containsEntry(
                         "netns.network",
                         "2 namespaces (blue, red), 1 veth link, 0 LANs, 0 faults in force,"
                             + " 2 capture files"))
@@ -243,7 +248,10 @@ class DiagnosticsTest {
     Path dir = testDir(FailingExchangeTest.class, "exchangeThenFail");
     assertThat(filesUnder(reports))
         .containsExactly(
-            dir.resolve("blue-red.pcap"), dir.resolve("red-blue.pcap"), dir.resolve("report.txt"));
+            dir.resolve("blue-red.pcap"),
+            dir.resolve("red-blue.pcap"),
+            dir.resolve("report.html"),
+            dir.resolve("report.txt"));
     for (String file : new String[] {"blue-red.pcap", "red-blue.pcap"}) {
       String dump = tcpdump(dir.resolve(file));
       // The handshake, both ways, from blue's ephemeral port to red's 40001 ...
@@ -314,7 +322,8 @@ class DiagnosticsTest {
     run(NeverCapturedTest.class, Map.of()).testEvents().assertStatistics(s -> s.failed(1));
     assertThat(captureThreadSeen).contains(false);
     Path dir = testDir(NeverCapturedTest.class, "exchangeThenFail");
-    assertThat(filesUnder(reports)).containsExactly(dir.resolve("report.txt"));
+    assertThat(filesUnder(reports))
+        .containsExactly(dir.resolve("report.html"), dir.resolve("report.txt"));
     assertThat(Files.readString(dir.resolve("report.txt")))
         .contains("== packet captures (tcpdump -nn -r FILE, or open in Wireshark)\n  none");
   }
@@ -324,9 +333,9 @@ class DiagnosticsTest {
     run(FailingExchangeTest.class, Map.of(NetNamespace.CAPTURE_PROPERTY_NAME, "never"))
         .testEvents()
         .assertStatistics(s -> s.failed(1));
+    Path dir = testDir(FailingExchangeTest.class, "exchangeThenFail");
     assertThat(filesUnder(reports))
-        .containsExactly(
-            testDir(FailingExchangeTest.class, "exchangeThenFail").resolve("report.txt"));
+        .containsExactly(dir.resolve("report.html"), dir.resolve("report.txt"));
   }
 
   @Test
@@ -361,12 +370,16 @@ class DiagnosticsTest {
     Path second = testDir(SharedNetworkTest.class, "second");
     assertThat(filesUnder(reports))
         .containsExactly(
+            second.resolve("report.html"),
             second.resolve("report.txt"),
             shared.resolve("blue-red.pcap"),
             shared.resolve("red-blue.pcap"));
     assertThat(Files.readString(second.resolve("report.txt")))
         .contains("failure: java.lang.AssertionError: the second test fails")
         .contains(shared.resolve("blue-red.pcap").toAbsolutePath().toString());
+    // The failed test's page links the class's capture files.
+    assertThat(Files.readString(second.resolve("report.html")))
+        .contains("<a href=\"../shared-network/blue-red.pcap\">blue-red.pcap</a>");
     // The first test's exchange is in the class's capture.
     assertThat(tcpdump(shared.resolve("blue-red.pcap")))
         .contains(BLUE + ".")
@@ -379,7 +392,9 @@ class DiagnosticsTest {
     // blue has only loopback, which is not captured: reports only.
     assertThat(filesUnder(reports))
         .containsExactly(
+            testDir(RepeatedTest.class, "fails-1").resolve("report.html"),
             testDir(RepeatedTest.class, "fails-1").resolve("report.txt"),
+            testDir(RepeatedTest.class, "fails-2").resolve("report.html"),
             testDir(RepeatedTest.class, "fails-2").resolve("report.txt"));
     assertThat(Files.readString(testDir(RepeatedTest.class, "fails-2").resolve("report.txt")))
         .contains("test:    " + RepeatedTest.class.getName() + ".fails() [repetition 2 of 2]");

@@ -18,6 +18,7 @@ class ActiveFaultTest {
     ActiveFault fault =
         new ActiveFault(
             "two routes",
+            new FaultScope.Cut("a", "b", DropMode.SILENT),
             List.of(
                 firstRuns::incrementAndGet,
                 () -> {

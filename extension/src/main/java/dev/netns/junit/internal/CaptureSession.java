@@ -27,6 +27,7 @@ final class CaptureSession {
   private final String problem;
   private final long maxBytes;
   private List<PacketCapture.Summary> captured;
+  private boolean kept;
 
   private CaptureSession(PacketCapture capture, String problem, long maxBytes) {
     this.capture = capture;
@@ -104,6 +105,47 @@ final class CaptureSession {
   }
 
   /**
+   * The capture files for the report page: while the capture runs, each with its frames so far;
+   * once stopped, the kept ones with their final counts; none when deleted or never started.
+   */
+  synchronized List<ReportPage.CaptureLink> links() {
+    List<ReportPage.CaptureLink> links = new ArrayList<>();
+    if (capture == null) {
+      return links;
+    }
+    if (captured == null) {
+      List<PacketCapture.Target> targets = capture.targets();
+      List<Long> frames = capture.framesSoFar();
+      for (int i = 0; i < targets.size(); i++) {
+        PacketCapture.Target t = targets.get(i);
+        links.add(
+            new ReportPage.CaptureLink(
+                t.file(),
+                t.namespace().name()
+                    + ":"
+                    + t.link()
+                    + ", "
+                    + frames.get(i)
+                    + " frames so far; written out at teardown"));
+      }
+    } else if (kept) {
+      for (PacketCapture.Summary s : captured) {
+        String line = describe(s);
+        String path = s.target().file().toAbsolutePath().toString();
+        links.add(
+            new ReportPage.CaptureLink(
+                s.target().file(),
+                s.target().namespace().name()
+                    + ":"
+                    + s.target().link()
+                    + ", "
+                    + (line.startsWith(path + ": ") ? line.substring(path.length() + 2) : line)));
+      }
+    }
+    return links;
+  }
+
+  /**
    * Stops the capture (sockets closed, thread joined); then deletes its files, or keeps them and
    * returns one line per file. Idempotent: empty after the first call, or when nothing ran.
    */
@@ -112,6 +154,7 @@ final class CaptureSession {
       return List.of();
     }
     captured = capture.stop();
+    kept = keep;
     if (!keep) {
       delete();
       return List.of();

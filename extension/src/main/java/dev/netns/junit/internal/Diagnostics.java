@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,7 @@ final class Diagnostics {
   private final CaptureSession capture;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final List<Path> reports = new CopyOnWriteArrayList<>();
+  private final Map<Path, ReportPage> pages = new ConcurrentHashMap<>();
   private volatile boolean failed;
 
   private Diagnostics(DefaultNetwork network, Plan plan, CaptureSession capture) {
@@ -99,6 +101,7 @@ final class Diagnostics {
     try {
       Path report = writeReport(context, failure, "when the test failed");
       context.publishReportEntry("netns.report", report.toAbsolutePath().toString());
+      writePage(context, report, failure, "when the test failed");
       context.publishReportEntry(
           "netns.network", NetworkReport.summary(network, capture.interfaces()));
       failure.addSuppressed(new FailureNote(note(report), null));
@@ -135,6 +138,8 @@ final class Diagnostics {
     if (kept.isEmpty()) {
       return;
     }
+    // The pages link the files again, now complete, with their final sizes.
+    pages.forEach((file, page) -> writePage(file, page));
     for (Path report : reports) {
       try {
         Files.writeString(
@@ -180,6 +185,37 @@ final class Diagnostics {
             network, testName(context), failure, moment, network.seedsUsed(), capture.lines()));
     reports.add(file);
     return file;
+  }
+
+  /**
+   * Writes {@code report.html} beside {@code report}. A page that cannot be written is said on the
+   * failure; the text report stands without it.
+   */
+  private void writePage(ExtensionContext context, Path report, Throwable failure, String moment) {
+    try {
+      ReportPage page =
+          new ReportPage(
+              network.running().topology(),
+              network.running().faults().active().stream().map(ReportPage.Fault::of).toList(),
+              testName(context),
+              failure.toString().lines().findFirst().orElse(""),
+              NetworkReport.trace(failure),
+              moment + ", " + java.time.Instant.now());
+      Path file = report.resolveSibling(ReportLayout.PAGE_FILE);
+      Files.writeString(file, page.render(file.getParent(), capture.links()));
+      pages.put(file, page);
+      context.publishReportEntry("netns.reportPage", file.toAbsolutePath().toString());
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(new FailureNote("netns: could not write the report page: " + e, e));
+    }
+  }
+
+  private void writePage(Path file, ReportPage page) {
+    try {
+      Files.writeString(file, page.render(file.getParent(), capture.links()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warning(() -> "netns: cannot rewrite " + file + ": " + e);
+    }
   }
 
   private String note(Path report) {

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Where a network's failure report and packet captures go: {@code
- * <reportDir>/<class>/<method>/report.txt} and {@code .../<host>-<interface>.pcap}.
+ * <reportDir>/<class>/<method>/report.txt}, its page {@code report.html} and {@code
+ * .../<host>-<interface>.pcap}.
  */
 final class ReportLayout {
   static final String REPORT_FILE = "report.txt";
+  static final String PAGE_FILE = "report.html";
   static final String SHARED_NETWORK_DIR = "shared-network";
 
   private ReportLayout() {}
@@ -68,7 +70,7 @@ final class ReportLayout {
   /** Deletes files an earlier run of the same test left, which would pass for this run's. */
   static void deleteStale(Path dir) throws IOException {
     try (DirectoryStream<Path> old =
-        Files.newDirectoryStream(dir, "{*.pcap," + REPORT_FILE + "}")) {
+        Files.newDirectoryStream(dir, "{*.pcap," + REPORT_FILE + "," + PAGE_FILE + "}")) {
       for (Path file : old) {
         Files.deleteIfExists(file);
       }
