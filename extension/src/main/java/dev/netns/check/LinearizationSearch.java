@@ -188,40 +188,87 @@ public final class LinearizationSearch {
   private record Placed<S>(Event call, S before) {}
 
   /** A record compares {@code state} with {@code Objects.equals}, so a null state is fine. */
-  private record Memo(Bits placed, Object state) {}
+  private record Memo(Key placed, Object state) {}
 
-  /** A fixed-size bit set whose copies are memo keys. */
+  /** A fixed-size bit set of the operations placed. */
   private static final class Bits {
     private final long[] words;
+
+    /** Words before this one are all ones. */
+    private int full;
+
+    /** Words from this one on are all zeros. */
+    private int end;
 
     Bits(int size) {
       words = new long[(size + 63) >>> 6];
     }
 
-    private Bits(long[] words) {
-      this.words = words;
-    }
-
     void set(int i) {
-      words[i >>> 6] |= 1L << i;
+      int w = i >>> 6;
+      words[w] |= 1L << i;
+      end = Math.max(end, w + 1);
+      while (full < words.length && words[full] == -1L) {
+        full++;
+      }
     }
 
     void clear(int i) {
-      words[i >>> 6] &= ~(1L << i);
+      int w = i >>> 6;
+      words[w] &= ~(1L << i);
+      full = Math.min(full, w);
+      while (end > 0 && words[end - 1] == 0) {
+        end--;
+      }
     }
 
-    Bits copy() {
-      return new Bits(words.clone());
+    /**
+     * A compact copy for the memo: words as (value, repeat count) runs without the trailing zeros.
+     * The placed set is mostly a run of ones (everything early), a few mixed words, then zeros, so
+     * a key costs a few words instead of one bit per operation, which a long history's memo,
+     * holding one key per step, could not afford.
+     */
+    Key copy() {
+      long[] runs = new long[8];
+      int n = 0;
+      if (full > 0) {
+        runs[n++] = -1L;
+        runs[n++] = full;
+      }
+      for (int i = full; i < end; ) {
+        int j = i + 1;
+        while (j < end && words[j] == words[i]) {
+          j++;
+        }
+        if (n + 2 > runs.length) {
+          runs = Arrays.copyOf(runs, runs.length * 2);
+        }
+        runs[n++] = words[i];
+        runs[n++] = j - i;
+        i = j;
+      }
+      return new Key(Arrays.copyOf(runs, n));
+    }
+  }
+
+  /** A placed set, run-length encoded by {@link Bits#copy}. */
+  private static final class Key {
+    private final long[] runs;
+    private final int hash;
+
+    Key(long[] runs) {
+      this.runs = runs;
+      this.hash = Arrays.hashCode(runs);
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Bits b && Arrays.equals(words, b.words);
+      return o instanceof Key k && hash == k.hash && Arrays.equals(runs, k.runs);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(words);
+      return hash;
     }
   }
 }
