@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * How long the linearizability checker takes on histories of a correct register (the common case:
- * a passing test pays for a full search), by length ({@code operations}) and concurrency ({@code
+ * How long the linearizability checker takes on histories of a correct register (the common case: a
+ * passing test pays for a full search), by length ({@code operations}) and concurrency ({@code
  * clients}). The history comes from a simulated register: each client invokes, takes effect and
  * completes at random later ticks, so operations overlap at random; one operation in 20 fails
  * before taking effect and about one in 10 ends with an unknown outcome ({@code unknown}, having
@@ -120,7 +120,14 @@ public class LinearizabilityBenchmark {
           history.add(
               lost
                   ? op(c, function[c], argument[c], null, Operation.Outcome.INFO, invoked[c], tick)
-                  : op(c, function[c], argument[c], result[c], Operation.Outcome.OK, invoked[c], tick));
+                  : op(
+                      c,
+                      function[c],
+                      argument[c],
+                      result[c],
+                      Operation.Outcome.OK,
+                      invoked[c],
+                      tick));
           phase[c] = Phase.IDLE;
           busy--;
         }
