@@ -40,8 +40,8 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * <p>A fenced block opts in with its info string: {@code ```java complete} is a whole source file,
  * imports included, compiled as it stands; {@code ```java class} is a whole class whose imports the
  * reader is trusted to add, compiled after {@link #IMPLIED_IMPORTS}. Plain {@code ```java} blocks
- * are fragments and are not compiled. Compiled snippets that declare tests are also run through
- * the engine, and must pass.
+ * are fragments and are not compiled. Compiled snippets that declare tests are also run through the
+ * engine, and must pass.
  */
 @ResourceLock(HostSubnets.SEED_SCENARIO)
 class DocSnippetsTest {

@@ -18,11 +18,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,12 @@ class MachineViewTest {
   private static List<String> machineMounts;
   private static List<String> jvmMounts;
   private static long machineMountNamespace;
-  private static final Set<Long> VIEWS_SEEN = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The mount namespace of every view a test looked through, one entry per look: the kernel hands a
+   * freed namespace's number to the next one made, so distinct numbers may be fewer than looks.
+   */
+  private static final Queue<Long> VIEWS_SEEN = new ConcurrentLinkedQueue<>();
 
   @BeforeAll
   static void recordTheMachine() {
