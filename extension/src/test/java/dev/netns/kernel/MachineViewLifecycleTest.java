@@ -3,10 +3,10 @@ package dev.netns.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netns.testing.HostState;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,20 +41,20 @@ class MachineViewLifecycleTest {
   @Test
   void closingLeavesNoMountNamespaceAndTheMachineUnchanged() throws Exception {
     String machineName = read(HOSTNAME);
-    List<String> machineMounts = machineMounts();
+    List<String> machineMounts = HostState.machineMounts();
     String view;
     try (NetworkNamespace blue = viewed("blue")) {
       view = blue.call(() -> link(MNT));
       assertThat(blue.call(() -> read(HOSTNAME))).isEqualTo("blue\n");
       assertThat(blue.call(() -> read("/etc/hosts"))).isEqualTo(hostsOf("blue"));
       assertThat(holdersInThisJvm(view)).isNotEmpty();
-      assertThat(machineMounts()).isEqualTo(machineMounts);
+      assertThat(HostState.machineMounts()).isEqualTo(machineMounts);
       assertThat(read(HOSTNAME)).isEqualTo(machineName);
     }
     Awaitility.await("the view's mount namespace let go")
         .atMost(Duration.ofSeconds(5))
         .until(() -> holdersInThisJvm(view).isEmpty());
-    assertThat(machineMounts()).isEqualTo(machineMounts);
+    assertThat(HostState.machineMounts()).isEqualTo(machineMounts);
     assertThat(read(HOSTNAME)).isEqualTo(machineName);
   }
 
@@ -166,7 +166,7 @@ class MachineViewLifecycleTest {
   /** Threads and descriptors of this JVM on the mount namespace {@code view}. */
   private static List<String> holdersInThisJvm(String view) throws IOException {
     List<String> holders = new ArrayList<>();
-    for (Path task : list(Path.of("/proc/self/task"))) {
+    for (Path task : HostState.entries(Path.of("/proc/self/task"))) {
       try {
         if (link(task.resolve("ns/mnt").toString()).equals(view)) {
           holders.add("thread " + task.getFileName());
@@ -175,7 +175,7 @@ class MachineViewLifecycleTest {
         // The thread ended while we looked.
       }
     }
-    for (Path fd : list(Path.of("/proc/self/fd"))) {
+    for (Path fd : HostState.entries(Path.of("/proc/self/fd"))) {
       try {
         if (link(fd.toString()).equals(view)) {
           holders.add("fd " + fd.getFileName());
@@ -185,21 +185,6 @@ class MachineViewLifecycleTest {
       }
     }
     return holders;
-  }
-
-  private static List<String> machineMounts() throws IOException {
-    // Other tests of this JVM may bind namespaces under /run/netns meanwhile.
-    return Files.readAllLines(Path.of("/proc/1/mountinfo")).stream()
-        .filter(l -> !l.contains(" /run/netns"))
-        .toList();
-  }
-
-  private static List<Path> list(Path dir) throws IOException {
-    List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      stream.forEach(entries::add);
-    }
-    return entries;
   }
 
   private static String link(String path) {

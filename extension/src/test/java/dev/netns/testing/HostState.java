@@ -16,6 +16,25 @@ import java.util.TreeSet;
 public final class HostState {
   private HostState() {}
 
+  /**
+   * The machine's mount table ({@code /proc/1/mountinfo}), but for namespaces that concurrent tests
+   * bind under {@code /run/netns}.
+   */
+  public static List<String> machineMounts() throws IOException {
+    return Files.readAllLines(Path.of("/proc/1/mountinfo")).stream()
+        .filter(l -> !l.contains(" /run/netns"))
+        .toList();
+  }
+
+  /** The entries of a directory such as {@code /proc} or {@code /proc/PID/fd}, as a list. */
+  public static List<Path> entries(Path dir) throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(entries::add);
+    }
+    return entries;
+  }
+
   /** Number of open file descriptors of this process. */
   public static int openFds() {
     try (var fds = Files.list(Path.of("/proc/self/fd"))) {

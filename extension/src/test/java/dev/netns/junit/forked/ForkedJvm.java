@@ -3,15 +3,18 @@ package dev.netns.junit.forked;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -68,6 +71,18 @@ final class ForkedJvm implements AutoCloseable {
   }
 
   /** The {@code java} binary running this JVM. */
+  /**
+   * Writes {@code values} to {@code target} from a forked fixture: aside first, then moved, so the
+   * parent never reads half a file.
+   */
+  static void writeAtomically(Properties values, Path target) throws IOException {
+    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    try (Writer out = Files.newBufferedWriter(partial)) {
+      values.store(out, null);
+    }
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
   static String javaBinary() {
     return ProcessHandle.current()
         .info()

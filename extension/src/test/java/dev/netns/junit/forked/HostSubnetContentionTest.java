@@ -17,7 +17,6 @@ import dev.netns.topology.VethDeclaration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,7 +26,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,12 +108,7 @@ class HostSubnetContentionTest {
         result.setProperty("refusal." + i, refusals.get(i));
       }
       result.setProperty("crossTalk", String.join("\n", crossTalk));
-      Path target = dir.resolve("result-" + pid + ".properties");
-      Path partial = dir.resolve("result-" + pid + ".partial");
-      try (Writer out = Files.newBufferedWriter(partial)) {
-        result.store(out, null);
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      ForkedJvm.writeAtomically(result, dir.resolve("result-" + pid + ".properties"));
     }
 
     /** A fresh topology each time: host-side names are never reused. */

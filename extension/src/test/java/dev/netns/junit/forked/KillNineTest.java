@@ -15,11 +15,9 @@ import dev.netns.testing.Requirements;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,13 +69,7 @@ class KillNineTest {
           "interface", network.link("blue", VethLink.HOST).interfaceIn(VethLink.HOST));
       recorded.setProperty("blue", Long.toString(blue.call(NamespaceInode::ofCurrentThread)));
       recorded.setProperty("red", Long.toString(red.call(NamespaceInode::ofCurrentThread)));
-      // Written aside and moved, so the parent never reads half a file.
-      Path target = Path.of(marker);
-      Path partial = target.resolveSibling(target.getFileName() + ".partial");
-      try (Writer out = Files.newBufferedWriter(partial)) {
-        recorded.store(out, null);
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      ForkedJvm.writeAtomically(recorded, Path.of(marker));
       // The parent kills this JVM long before; the bound only limits an orphan's life.
       Thread.sleep(30_000);
     }
@@ -277,14 +269,14 @@ class KillNineTest {
           continue;
         }
         try {
-          for (Path task : list(process.resolve("task"))) {
+          for (Path task : HostState.entries(process.resolve("task"))) {
             String target = link(task.resolve("ns/net"));
             if (targets.contains(target)) {
               long tid = Long.parseLong(task.getFileName().toString());
               holders.add(new Holder(pid, tid, "thread " + tid, inodeOf(target)));
             }
           }
-          for (Path fd : list(process.resolve("fd"))) {
+          for (Path fd : HostState.entries(process.resolve("fd"))) {
             String target = link(fd);
             if (targets.contains(target)) {
               holders.add(new Holder(pid, 0, "fd " + fd.getFileName(), inodeOf(target)));
@@ -310,14 +302,6 @@ class KillNineTest {
       throw new UncheckedIOException("cannot list /proc", e);
     }
     return holders;
-  }
-
-  private static List<Path> list(Path dir) throws IOException {
-    List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      stream.forEach(entries::add);
-    }
-    return entries;
   }
 
   private static String link(Path path) {

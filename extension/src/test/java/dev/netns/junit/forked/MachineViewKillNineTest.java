@@ -7,14 +7,13 @@ import dev.netns.junit.Lan;
 import dev.netns.junit.NetNamespace;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Ns;
+import dev.netns.testing.HostState;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,12 +55,7 @@ class MachineViewKillNineTest {
       recorded.setProperty(
           "red.mnt", redThreads.submit(() -> link("/proc/thread-self/ns/mnt")).get());
       recorded.setProperty("red.hostname", red.call(() -> read("/proc/sys/kernel/hostname")));
-      Path target = Path.of(marker);
-      Path partial = target.resolveSibling(target.getFileName() + ".partial");
-      try (Writer out = Files.newBufferedWriter(partial)) {
-        recorded.store(out, null);
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      ForkedJvm.writeAtomically(recorded, Path.of(marker));
       Thread.sleep(30_000);
     }
   }
@@ -70,7 +64,7 @@ class MachineViewKillNineTest {
   void aKilledJvmLeavesNoMountAndTheMachineUnchanged(@TempDir Path dir) throws Exception {
     Requirements.requireNamespaces();
     String hostName = read("/proc/sys/kernel/hostname");
-    List<String> mounts = machineMounts();
+    List<String> mounts = HostState.machineMounts();
     Path marker = dir.resolve("view.properties");
     Set<String> views;
     try (ForkedJvm child =
@@ -98,7 +92,7 @@ class MachineViewKillNineTest {
       assertThat(holders(views, Set.of()))
           .as("the child's threads hold its views")
           .anySatisfy(h -> assertThat(h).startsWith("pid " + child.pid() + " "));
-      assertThat(machineMounts()).isEqualTo(mounts);
+      assertThat(HostState.machineMounts()).isEqualTo(mounts);
       assertThat(read("/proc/sys/kernel/hostname")).isEqualTo(hostName);
 
       child.process().destroyForcibly();
@@ -112,7 +106,7 @@ class MachineViewKillNineTest {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(100))
         .untilAsserted(() -> assertThat(holders(views, ourselves)).isEmpty());
-    assertThat(machineMounts()).isEqualTo(mounts);
+    assertThat(HostState.machineMounts()).isEqualTo(mounts);
     assertThat(read("/proc/sys/kernel/hostname")).isEqualTo(hostName);
   }
 
@@ -129,7 +123,7 @@ class MachineViewKillNineTest {
           continue;
         }
         try {
-          for (Path task : list(process.resolve("task"))) {
+          for (Path task : HostState.entries(process.resolve("task"))) {
             for (String kind : List.of("mnt", "uts")) {
               String target = link(task.resolve("ns").resolve(kind).toString());
               if (namespaces.contains(target)) {
@@ -137,7 +131,7 @@ class MachineViewKillNineTest {
               }
             }
           }
-          for (Path fd : list(process.resolve("fd"))) {
+          for (Path fd : HostState.entries(process.resolve("fd"))) {
             String target = link(fd.toString());
             if (namespaces.contains(target)) {
               holders.add("pid " + pid + " fd " + fd.getFileName() + " on " + target);
@@ -149,21 +143,6 @@ class MachineViewKillNineTest {
       }
     }
     return holders;
-  }
-
-  /** The machine's mount table, but namespaces bound under /run/netns by concurrent tests. */
-  private static List<String> machineMounts() throws IOException {
-    return Files.readAllLines(Path.of("/proc/1/mountinfo")).stream()
-        .filter(l -> !l.contains(" /run/netns"))
-        .toList();
-  }
-
-  private static List<Path> list(Path dir) throws IOException {
-    List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      stream.forEach(entries::add);
-    }
-    return entries;
   }
 
   private static String link(String path) throws IOException {
