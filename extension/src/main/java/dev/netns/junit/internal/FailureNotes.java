@@ -1,12 +1,14 @@
 package dev.netns.junit.internal;
 
 import dev.netns.junit.NetNamespace;
+import dev.netns.junit.NetNs;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a failure of a test or lifecycle method carries along: the seeds of the userspace
- * impairments it ran (to replay it), and a pointer to the report of the network as the failure left
- * it (see {@link Diagnostics}).
+ * impairments it ran (to replay it), a hint when a socket was made on the test's own thread (see
+ * {@link ThreadHint}), and a pointer to the report of the network as the failure left it (see
+ * {@link Diagnostics}).
  */
 final class FailureNotes {
   private FailureNotes() {}
@@ -25,6 +27,8 @@ final class FailureNotes {
                   + NetNamespace.SEED_PROPERTY_NAME
                   + "=<seed>."));
     }
+    ThreadHint.of(failure, resource.network().namespaces().stream().map(NetNs::name).toList())
+        .ifPresent(hint -> failure.addSuppressed(new ThreadHint.Hint(hint)));
     resource.diagnostics().failed(context, failure);
     return failure;
   }
