@@ -56,8 +56,18 @@ public final class ActiveFault implements AutoCloseable {
     if (healed) {
       return;
     }
-    runEach(remaining);
-    healed = true;
+    FaultHealEvent event = new FaultHealEvent();
+    event.begin();
+    try {
+      runEach(remaining);
+      healed = true;
+    } finally {
+      if (event.shouldCommit()) {
+        event.fault = description;
+        event.succeeded = healed;
+        event.commit();
+      }
+    }
   }
 
   /**

@@ -309,6 +309,11 @@ public final class FaultInjector {
       String description, FaultScope scope, List<Runnable> heal) {
     ActiveFault fault = new ActiveFault(description, scope, heal);
     active.add(fault);
+    FaultApplyEvent event = new FaultApplyEvent();
+    if (event.shouldCommit()) {
+      event.fault = description;
+      event.commit();
+    }
     return fault;
   }
 

@@ -68,6 +68,18 @@ public final class RunningTopology implements AutoCloseable {
   }
 
   static RunningTopology start(Topology topology) {
+    TopologyStartEvent event = TopologyStartEvent.begin(topology);
+    boolean ok = false;
+    try {
+      RunningTopology running = startLockedWhereNeeded(topology);
+      ok = true;
+      return running;
+    } finally {
+      event.end(ok);
+    }
+  }
+
+  private static RunningTopology startLockedWhereNeeded(Topology topology) {
     if (!topology.touchesHost()) {
       return startUnlocked(topology);
     }
@@ -446,6 +458,17 @@ public final class RunningTopology implements AutoCloseable {
       return;
     }
     closed = true;
+    TopologyCloseEvent event = new TopologyCloseEvent();
+    event.namespaces = namespaces.size();
+    event.begin();
+    try {
+      closeAll();
+    } finally {
+      event.commit();
+    }
+  }
+
+  private void closeAll() {
     Failures failures = new Failures();
     if (faults != null) {
       failures.run(faults::healAll);

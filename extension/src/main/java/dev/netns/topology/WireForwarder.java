@@ -134,6 +134,7 @@ final class WireForwarder implements AutoCloseable {
     private final Thread sender;
     private long lineFreeAt;
     private long order;
+    private long decisions;
 
     Direction(PacketSocket in, PacketSocket out, String name, long salt) {
       this.in = in;
@@ -178,6 +179,7 @@ final class WireForwarder implements AutoCloseable {
           continue;
         }
         FrameSchedule.Fate fate = current.schedule().next(frame, length);
+        FrameDecisionEvent.sample(decisions++, name, length, fate, fate.delayNanos());
         if (fate.drop()) {
           dropped.incrementAndGet();
           continue;
