@@ -100,7 +100,7 @@ public final class Inspection {
                 destination,
                 gateway == null ? null : address(gateway),
                 oif == 0 ? null : names.get(oif),
-                Rtnetlink.routeTypeName(header.type()),
+                RtType.of(header.type()),
                 RtProtocol.of(header.protocol()),
                 RtScope.of(header.scope()),
                 table));

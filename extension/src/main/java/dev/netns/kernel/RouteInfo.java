@@ -8,7 +8,7 @@ import java.net.InetAddress;
  * @param destination the destination prefix: {@code 0.0.0.0/0} or {@code ::/0} for a default route
  * @param gateway the gateway, or null
  * @param linkName the output link's name, or null
- * @param type the route type name ({@code unicast}, {@code unreachable}, {@code blackhole}...)
+ * @param type what the route does with a packet (forward, deliver locally, refuse)
  * @param protocol who installed the route
  * @param scope how far the route reaches
  * @param table the routing table
@@ -17,7 +17,7 @@ public record RouteInfo(
     Cidr destination,
     InetAddress gateway,
     String linkName,
-    String type,
+    RtType type,
     RtProtocol protocol,
     RtScope scope,
     int table) {

@@ -73,7 +73,7 @@ class LinkOperationsTest {
       assertThat(Inspection.neighbours(ns))
           .anySatisfy(n -> assertThat(n.mac()).isEqualTo("02:00:00:00:00:02"));
       assertThat(Inspection.routes(ns))
-          .anySatisfy(r -> assertThat(r.type()).isEqualTo("unreachable"))
+          .anySatisfy(r -> assertThat(r.type()).isEqualTo(RtType.UNREACHABLE))
           .anySatisfy(r -> assertThat(r.isDefault()).isTrue());
 
       Routes.deleteRefusing(ns, Cidr.parse("10.13.0.0/24"), RouteType.UNREACHABLE);

@@ -168,7 +168,7 @@ class TopologyValidationTest {
             dev.netns.kernel.Cidr.parse("192.168.1.0/24"),
             null,
             "eth0",
-            "unicast",
+            dev.netns.kernel.RtType.UNICAST,
             dev.netns.kernel.RtProtocol.KERNEL,
             dev.netns.kernel.RtScope.LINK,
             254);

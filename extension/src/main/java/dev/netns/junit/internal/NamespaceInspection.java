@@ -21,6 +21,7 @@ import dev.netns.kernel.NudState;
 import dev.netns.kernel.RouteInfo;
 import dev.netns.kernel.RtProtocol;
 import dev.netns.kernel.RtScope;
+import dev.netns.kernel.RtType;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -124,18 +125,18 @@ final class NamespaceInspection {
   }
 
   /** The kernel layer names route types as {@code ip route} does; see {@link RouteInfo#type()}. */
-  static RouteType routeType(String type) {
+  static RouteType routeType(RtType type) {
     return switch (type) {
-      case "unicast" -> RouteType.UNICAST;
-      case "local" -> RouteType.LOCAL;
-      case "broadcast" -> RouteType.BROADCAST;
-      case "anycast" -> RouteType.ANYCAST;
-      case "multicast" -> RouteType.MULTICAST;
-      case "blackhole" -> RouteType.BLACKHOLE;
-      case "unreachable" -> RouteType.UNREACHABLE;
-      case "prohibit" -> RouteType.PROHIBIT;
-      case "throw" -> RouteType.THROW;
-      default -> RouteType.OTHER;
+      case UNICAST -> RouteType.UNICAST;
+      case LOCAL -> RouteType.LOCAL;
+      case BROADCAST -> RouteType.BROADCAST;
+      case ANYCAST -> RouteType.ANYCAST;
+      case MULTICAST -> RouteType.MULTICAST;
+      case BLACKHOLE -> RouteType.BLACKHOLE;
+      case UNREACHABLE -> RouteType.UNREACHABLE;
+      case PROHIBIT -> RouteType.PROHIBIT;
+      case THROW -> RouteType.THROW;
+      case UNSPEC, OTHER -> RouteType.OTHER;
     };
   }
 

@@ -10,6 +10,7 @@ import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.RouteInfo;
 import dev.netns.kernel.RtProtocol;
 import dev.netns.kernel.RtScope;
+import dev.netns.kernel.RtType;
 import dev.netns.kernel.UserNamespaces;
 import dev.netns.topology.ActiveFault;
 import dev.netns.topology.RunningTopology;
@@ -312,8 +313,8 @@ final class NetworkReport {
     }
     for (RouteInfo r : routes) {
       StringBuilder route = new StringBuilder("  ");
-      if (!r.type().equals("unicast")) {
-        route.append(r.type()).append(' ');
+      if (r.type() != RtType.UNICAST) {
+        route.append(r.type().label()).append(' ');
       }
       route.append(r.isDefault() ? "default" : r.destination().toString());
       if (r.gateway() != null) {
