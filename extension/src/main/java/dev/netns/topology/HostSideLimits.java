@@ -76,7 +76,7 @@ final class HostSideLimits {
     // The machine will route the peer's subnets over this link: they must be new to it.
     for (Cidr subnet : link.peerSubnetsRoutedFrom(Topology.HOST)) {
       for (RouteInfo route : hostRoutes) {
-        if (!route.isDefault()
+        if (!coversEverythingElse(route)
             && route.destination() != null
             && route.destination().overlaps(subnet)) {
           problems.add(
@@ -93,7 +93,7 @@ final class HostSideLimits {
     }
     for (Cidr address : link.addressesIn(Topology.HOST)) {
       for (RouteInfo route : hostRoutes) {
-        if (!route.isDefault()
+        if (!coversEverythingElse(route)
             && route.destination() != null
             && route.destination().overlaps(address.network())) {
           problems.add(
@@ -108,6 +108,20 @@ final class HostSideLimits {
       }
     }
     return problems;
+  }
+
+  /**
+   * True for the default route and for routes wider than a test may install, such as the {@code
+   * 0.0.0.0/1} and {@code 128.0.0.0/1} pair that VPN clients put in place of the default route:
+   * like the default route, they carry whatever no narrower route claims, and a test's narrower
+   * route takes from them only the test's own subnet.
+   */
+  static boolean coversEverythingElse(RouteInfo route) {
+    if (route.isDefault() || route.destination() == null) {
+      return route.isDefault();
+    }
+    int widest = route.destination().isIpv6() ? WIDEST_IPV6 : WIDEST_IPV4;
+    return route.destination().prefixLength() < widest;
   }
 
   /** The addresses of the machine that the prefixes this link routes there would overlap. */

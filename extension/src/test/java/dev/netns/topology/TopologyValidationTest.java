@@ -180,6 +180,46 @@ class TopologyValidationTest {
   }
 
   @Test
+  void routesWiderThanATestMayInstallCountLikeTheDefaultRoute() {
+    Topology topology =
+        Topology.builder()
+            .host("blue")
+            .veth(
+                new VethDeclaration(
+                    "blue",
+                    "",
+                    List.of("10.250.0.2/30"),
+                    Topology.HOST,
+                    "njx0",
+                    List.of("10.250.0.1/30"),
+                    0,
+                    "link"))
+            .build();
+    // What a VPN client installs in place of the default route; and a corporate /8 beside it.
+    List<dev.netns.kernel.RouteInfo> vpn =
+        List.of(
+            machineRoute("0.0.0.0/1", "tun0"),
+            machineRoute("128.0.0.0/1", "tun0"),
+            machineRoute("10.0.0.0/8", "tun0"));
+    assertThat(topology.conflictsWithHostRoutes(vpn.subList(0, 2))).isEmpty();
+    assertThat(topology.conflictsWithHostRoutes(vpn))
+        .containsExactly(
+            "link: host-side address 10.250.0.1/30 overlaps the machine's route to 10.0.0.0/8 on"
+                + " tun0; pick a subnet the machine does not use");
+  }
+
+  private static dev.netns.kernel.RouteInfo machineRoute(String destination, String link) {
+    return new dev.netns.kernel.RouteInfo(
+        dev.netns.kernel.Cidr.parse(destination),
+        null,
+        link,
+        dev.netns.kernel.RtType.UNICAST,
+        dev.netns.kernel.RtProtocol.BOOT,
+        dev.netns.kernel.RtScope.LINK,
+        254);
+  }
+
+  @Test
   void theMachineIsNeverAGateway() {
     assertThat(
             problems(
