@@ -297,7 +297,7 @@ public final class FaultInjector {
       String description,
       FaultScope scope) {
     splices.impair(point, fromA, impairment);
-    return register(description, scope, List.of(() -> splices.release(point, fromA)));
+    return register(description, scope, List.of(() -> splices.release(point, fromA, impairment)));
   }
 
   /** Frames forwarded, dropped and duplicated so far leaving {@code from} on an impaired link. */

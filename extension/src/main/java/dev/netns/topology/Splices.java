@@ -40,20 +40,36 @@ final class Splices {
   }
 
   /**
-   * Stops impairing one direction; the last one closes the forwarder and puts the path back. Safe
-   * to call again after a failure: the forwarder stays registered until the path is back.
+   * Stops impairing one direction with {@code owner}, the instance its fault put in force; the last
+   * direction closes the forwarder and puts the path back. Safe to call again after a failure: the
+   * forwarder stays registered until the path is back. A direction that another fault impairs by
+   * then (after an earlier try of this release took {@code owner} off) is left alone.
    */
-  synchronized void release(SplicePoint point, boolean fromA) {
+  synchronized void release(SplicePoint point, boolean fromA, FrameImpairment owner) {
     WireForwarder forwarder = forwarders.get(point);
     if (forwarder == null) {
       return;
     }
-    forwarder.impair(fromA, null);
+    if (forwarder.isImpairedWith(fromA, owner)) {
+      forwarder.impair(fromA, null);
+    }
     if (forwarder.isIdle()) {
       forwarder.close();
       point.restore(network);
       forwarders.remove(point);
     }
+  }
+
+  /** True when {@code impairment}, this very instance, is in force leaving one side of a point. */
+  synchronized boolean isImpairedWith(
+      SplicePoint point, boolean fromA, FrameImpairment impairment) {
+    WireForwarder forwarder = forwarders.get(point);
+    return forwarder != null && forwarder.isImpairedWith(fromA, impairment);
+  }
+
+  /** True while a forwarder stands at {@code point}. */
+  synchronized boolean isSpliced(SplicePoint point) {
+    return forwarders.containsKey(point);
   }
 
   /** Frames forwarded, dropped and duplicated so far leaving one side of {@code point}. */

@@ -44,6 +44,12 @@ final class WireForwarder implements AutoCloseable {
     return (fromA ? aToB : bToA).plan != null;
   }
 
+  /** True when {@code impairment}, this very instance, is in force in one direction. */
+  boolean isImpairedWith(boolean fromA, FrameImpairment impairment) {
+    Plan plan = (fromA ? aToB : bToA).plan;
+    return plan != null && plan.spec() == impairment;
+  }
+
   /** The impairment in force in one direction, for messages. */
   String describe(boolean fromA) {
     Plan plan = (fromA ? aToB : bToA).plan;
