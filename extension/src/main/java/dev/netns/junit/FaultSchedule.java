@@ -167,7 +167,13 @@ public final class FaultSchedule {
     }
   }
 
-  /** Builds a {@link FaultSchedule}; every call checks its arguments at once. */
+  /**
+   * Builds a {@link FaultSchedule}; every call checks its arguments at once.
+   *
+   * <pre>{@code
+   * FaultSchedule.builder().add(FaultKind.oneWayCut()).limit(5).build();
+   * }</pre>
+   */
   public static final class Builder {
     private final List<FaultKind> kinds = new ArrayList<>();
     private final List<Integer> weights = new ArrayList<>();
