@@ -50,7 +50,7 @@ class NemesisReplayTest {
               .limit(10)
               .build();
       try (Nemesis nemesis = network.nemesis(schedule)) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> !nemesis.isRunning());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !nemesis.isRunning());
         for (AppliedFault f : nemesis.applied()) {
           LOG.add(f.planned() + " => " + f.description());
         }
@@ -77,6 +77,54 @@ class NemesisReplayTest {
     assertThat(runWithSeed("8")).hasSize(10).isNotEqualTo(first);
   }
 
+  static final Map<String, List<String>> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The plan of one schedule of every kind, with seed 7. */
+  static void recordPlan(String name, Network network) {
+    FaultSchedule schedule =
+        FaultSchedule.builder()
+            .add(FaultKind.randomHalves())
+            .add(FaultKind.isolateOne())
+            .add(FaultKind.majoritiesRing())
+            .add(FaultKind.bridge())
+            .add(FaultKind.oneWayCut())
+            .add(FaultKind.flap(Duration.ofMillis(50)))
+            .add(FaultKind.impair(Impairment.none().withDelay(Duration.ofMillis(5))))
+            .build();
+    PLANS.put(name, schedule.plan(7, network).limit(30).map(ScheduledFault::toString).toList());
+  }
+
+  @NetNamespace("n4")
+  @NetNamespace("n2")
+  @NetNamespace("n3")
+  @NetNamespace("n1")
+  @Lan(
+      name = "lan",
+      subnet = "10.165.0.0/24",
+      hosts = {"n4", "n3", "n2", "n1"})
+  static class SameHostsDeclaredInAnotherOrder {
+    @Test
+    void run(Network network) {
+      recordPlan("another order", network);
+    }
+  }
+
+  static class SameHostsInOrder extends FourHosts {
+    @Test
+    void run(Network network) {
+      recordPlan("in order", network);
+    }
+  }
+
+  @Test
+  void theDeclarationOrderDoesNotChangeThePlan() {
+    Fixtures.run(SameHostsInOrder.class).testEvents().assertStatistics(s -> s.succeeded(1));
+    Fixtures.run(SameHostsDeclaredInAnotherOrder.class)
+        .testEvents()
+        .assertStatistics(s -> s.succeeded(1));
+    assertThat(PLANS.get("another order")).hasSize(30).isEqualTo(PLANS.get("in order"));
+  }
+
   static class FailsWhileAFaultIsInForce extends FourHosts {
     @Test
     void run(Network network) {
@@ -89,7 +137,7 @@ class NemesisReplayTest {
       FIRST.set(schedule.plan(5, network).findFirst().orElseThrow().description());
       Nemesis nemesis = network.nemesis(schedule);
       LEFT.set(nemesis);
-      await().atMost(Duration.ofSeconds(5)).until(() -> nemesis.applied().size() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> nemesis.applied().size() == 1);
       throw new IllegalStateException("the body gave up");
     }
   }

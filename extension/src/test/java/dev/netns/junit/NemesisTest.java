@@ -35,7 +35,7 @@ class NemesisTest {
     String alone = first.targets().get(0);
     String other = alone.equals("n1") ? "n2" : "n1";
     Nemesis nemesis = network.nemesis(schedule, 21);
-    await().atMost(Duration.ofSeconds(5)).until(() -> nemesis.applied().size() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> nemesis.applied().size() == 1);
     assertThat(nemesis.seed()).isEqualTo(21);
     assertThat(nemesis.isRunning()).isTrue();
     assertThat(network.faults()).hasSize(1);
@@ -70,7 +70,7 @@ class NemesisTest {
     // Asked when each fault starts, not when the schedule is built or started.
     leaders.addAll(List.of("n3", "n1"));
     try (Nemesis nemesis = network.nemesis(schedule, 1)) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> !nemesis.isRunning());
+      await().atMost(Duration.ofSeconds(30)).until(() -> !nemesis.isRunning());
       assertThat(nemesis.applied())
           .extracting(AppliedFault::description)
           .containsExactly(
@@ -88,7 +88,7 @@ class NemesisTest {
             .duration(Duration.ofSeconds(1), Duration.ofSeconds(1))
             .build();
     Nemesis nemesis = network.nemesis(schedule, 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !nemesis.isRunning());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !nemesis.isRunning());
     assertThatThrownBy(nemesis::close)
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
@@ -119,7 +119,7 @@ class NemesisTest {
             .build();
     List<ScheduledFault> plan = schedule.plan(4, network).toList();
     try (Nemesis nemesis = network.nemesis(schedule, 4)) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> !nemesis.isRunning());
+      await().atMost(Duration.ofSeconds(60)).until(() -> !nemesis.isRunning());
       assertThat(nemesis.applied()).extracting(AppliedFault::planned).isEqualTo(plan);
       assertThat(nemesis.applied()).allSatisfy(f -> assertThat(f.healed()).isPresent());
     }
