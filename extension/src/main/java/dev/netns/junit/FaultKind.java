@@ -350,9 +350,10 @@ public final class FaultKind {
 
   /**
    * {@code impairment} on traffic leaving one host through one of its LAN ports or link ends, drawn
-   * at random. An impairment without a seed of its own gets the planned fault's seed, so the
-   * userspace forwarder's decisions replay too; on a kernel without {@code netem} only LAN ports
-   * and {@code impairable} links can carry delay or loss (see {@link Impairment}).
+   * at random. On a LAN port, an impairment without a seed of its own gets the planned fault's seed
+   * (and so the userspace path), so the forwarder's decisions replay with the schedule; on a link
+   * it is applied as given: netem where the kernel has it, else the userspace path of an {@code
+   * impairable} link, seeded by {@code netns.seed} (see {@link Impairment}).
    */
   public static FaultKind impair(Impairment impairment) {
     Objects.requireNonNull(impairment, "impairment");
@@ -383,15 +384,18 @@ public final class FaultKind {
                   0,
                   length,
                   (network, seed) -> {
-                    Impairment seeded =
-                        impairment.seed().isPresent() || impairment.isRateOnly()
-                            ? impairment
-                            : impairment.withSeed(seed);
-                    return port instanceof Attachment.OnLan lan
-                        ? network.impair(lan.host(), lan.lan(), seeded)
-                        : network
-                            .link(port.host(), ((Attachment.OnLink) port).peer())
-                            .impair(port.host(), seeded);
+                    if (port instanceof Attachment.OnLan lan) {
+                      // A LAN port always has the userspace path, which a seed asks for.
+                      Impairment seeded =
+                          impairment.seed().isPresent() || impairment.isRateOnly()
+                              ? impairment
+                              : impairment.withSeed(seed);
+                      return network.impair(lan.host(), lan.lan(), seeded);
+                    }
+                    // A link may have only the kernel's path: leave the choice to the impairment.
+                    return network
+                        .link(port.host(), ((Attachment.OnLink) port).peer())
+                        .impair(port.host(), impairment);
                   }));
         });
   }

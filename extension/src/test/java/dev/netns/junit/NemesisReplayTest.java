@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
  * Replaying a fault schedule through the engine: the seed of {@code netns.seed} gives the same
@@ -196,6 +197,51 @@ class NemesisReplayTest {
         .hasMessage(
             "configuration parameter netns.seed must be a whole number (a seed printed with a"
                 + " failed test), but was '0x2A'");
+  }
+
+  @NetNamespace("a")
+  @NetNamespace("b")
+  @VethLink(a = "a", aAddress = "10.166.0.1/24", b = "b", bAddress = "10.166.0.2/24")
+  static class ImpairsAPlainLink {
+    @Test
+    void run(Network network) {
+      FaultSchedule schedule =
+          FaultSchedule.builder()
+              .add(FaultKind.impair(Impairment.none().withLoss(10)))
+              .hosts("a", "b")
+              .interval(Duration.ZERO, Duration.ZERO)
+              .limit(1)
+              .build();
+      try (Nemesis nemesis = network.nemesis(schedule, 3)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !nemesis.isRunning());
+      }
+    }
+  }
+
+  @Test
+  void anImpairmentNoPathCanCarrySkipsTheTestLikeLinkImpair() {
+    dev.netns.testing.Requirements.requireNamespaces();
+    EngineExecutionResults results =
+        Fixtures.run(ImpairsAPlainLink.class, Map.of("netns.require", "false"));
+    if (dev.netns.kernel.Capabilities.hasQdisc("netem")) {
+      results.testEvents().assertStatistics(s -> s.succeeded(1));
+      return;
+    }
+    results.testEvents().assertStatistics(s -> s.aborted(1));
+    Throwable reason =
+        results
+            .testEvents()
+            .aborted()
+            .list()
+            .get(0)
+            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+            .orElseThrow()
+            .getThrowable()
+            .orElseThrow();
+    assertThat(reason)
+        .hasMessageStartingWith(
+            "skipped: impairment 'loss 10.0 %' needs the kernel's netem qdisc, which this kernel"
+                + " does not have");
   }
 
   private static String noteOf(Throwable failure) {

@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.opentest4j.TestAbortedException;
 
 /**
  * A fault schedule running on its own platform thread (in the machine's namespace: faults are made
  * over each namespace's netlink socket, from any thread). The thread sleeps until each planned
  * start, applies the fault, sleeps until its end and heals it; when stopped it heals the fault in
  * force before it exits. A fault that fails to apply or heal stops the schedule, and {@link #stop}
- * throws it.
+ * throws it (a skip, for a fault the machine cannot carry out, as it is).
  */
 final class RunningNemesis implements Nemesis {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -192,7 +193,12 @@ final class RunningNemesis implements Nemesis {
   }
 
   private synchronized void fail(ScheduledFault planned, String what, Throwable e) {
-    IllegalStateException wrapped =
+    if (e instanceof TestAbortedException skip && failure == null) {
+      // The machine cannot carry the fault out (no path for an impairment): the test's skip.
+      failure = skip;
+      return;
+    }
+    RuntimeException wrapped =
         new IllegalStateException(
             "the fault schedule (seed "
                 + seed
