@@ -64,8 +64,9 @@ public @interface NetNamespace {
   String BIND_PROPERTY_NAME = "netns.bind";
 
   /**
-   * {@code netns.seed}: the seed of userspace impairments that ask for none, so that a failed run
-   * can be replayed (its seeds are printed with the failure). Without it, each network picks one.
+   * {@code netns.seed}: the seed of userspace impairments that ask for none and of fault schedules
+   * started without one ({@link Network#nemesis(FaultSchedule)}), so that a failed run can be
+   * replayed (its seeds are printed with the failure). Without it, each network picks one.
    */
   String SEED_PROPERTY_NAME = "netns.seed";
 

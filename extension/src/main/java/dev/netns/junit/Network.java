@@ -2,6 +2,7 @@ package dev.netns.junit;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,6 +42,9 @@ public interface Network {
   /** The link between {@code a} and {@code b} (either order); fails if there is none or several. */
   Link link(String a, String b);
 
+  /** Every declared LAN by name with its hosts, both in declaration order. */
+  Map<String, List<String>> lans();
+
   /**
    * Splits the hosts into two sides that cannot reach each other, silently: packets vanish and
    * connections time out, as in a real partition. Hosts on neither side keep reaching everyone.
@@ -72,4 +76,17 @@ public interface Network {
 
   /** Heals every fault in force, newest first. */
   void healAll();
+
+  /**
+   * Starts {@code schedule} in the background with the seed of the configuration parameter {@code
+   * netns.seed}, or one drawn for this network; see {@link FaultSchedule}. Close it to stop it and
+   * heal what it applied; teardown does so if the test does not.
+   *
+   * @throws IllegalArgumentException before anything runs, when the schedule does not fit this
+   *     network (see {@link FaultSchedule#plan})
+   */
+  Nemesis nemesis(FaultSchedule schedule);
+
+  /** As {@link #nemesis(FaultSchedule)}, with the seed given. */
+  Nemesis nemesis(FaultSchedule schedule, long seed);
 }

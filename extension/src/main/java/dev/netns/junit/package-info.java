@@ -6,7 +6,10 @@
  * dev.netns.junit.Capture}); handles on it ({@link dev.netns.junit.NetNs}, {@link
  * dev.netns.junit.Network}, {@link dev.netns.junit.Link}); faults and impairments ({@link
  * dev.netns.junit.Fault}, {@link dev.netns.junit.Impairment}); assertions ({@link
- * dev.netns.junit.NetAssertions}).
+ * dev.netns.junit.NetAssertions}); fault schedules drawn from a seed and run in the background
+ * ({@link dev.netns.junit.FaultSchedule}, {@link dev.netns.junit.FaultKind}, {@link
+ * dev.netns.junit.Nemesis}); histories of client operations and their linearizability check ({@link
+ * dev.netns.junit.History}, {@link dev.netns.junit.Linearizability}).
  *
  * <p>The API owns its value types. Addresses are {@link dev.netns.junit.CidrAddress} everywhere (an
  * address with its prefix length), except {@link dev.netns.junit.Network#address}, which gives the

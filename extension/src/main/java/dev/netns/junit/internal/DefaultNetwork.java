@@ -3,11 +3,15 @@ package dev.netns.junit.internal;
 import dev.netns.junit.AddressFamily;
 import dev.netns.junit.CidrAddress;
 import dev.netns.junit.Fault;
+import dev.netns.junit.FaultSchedule;
 import dev.netns.junit.Impairment;
 import dev.netns.junit.Link;
+import dev.netns.junit.Nemesis;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Network;
+import dev.netns.kernel.Failures;
 import dev.netns.topology.DropMode;
+import dev.netns.topology.LanPort;
 import dev.netns.topology.RunningTopology;
 import dev.netns.topology.Topology;
 import dev.netns.topology.VethPair;
@@ -27,12 +31,16 @@ final class DefaultNetwork implements Network {
 
   private final boolean required;
   private final long defaultSeed;
+  private final SeedOrigin seedOrigin;
   private final List<String> seedsUsed = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<RunningNemesis> nemeses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  DefaultNetwork(RunningTopology running, boolean required, long defaultSeed) {
+  DefaultNetwork(
+      RunningTopology running, boolean required, long defaultSeed, SeedOrigin seedOrigin) {
     this.running = running;
     this.required = required;
     this.defaultSeed = defaultSeed;
+    this.seedOrigin = seedOrigin;
     running
         .namespaces()
         .forEach((name, ns) -> namespaces.put(name, new DefaultNetNs(name, ns, this)));
@@ -53,6 +61,18 @@ final class DefaultNetwork implements Network {
   /** Descriptions of the userspace impairments this network ran, with their seeds. */
   List<String> seedsUsed() {
     return List.copyOf(seedsUsed);
+  }
+
+  /** The fault schedules started on this network, oldest first. */
+  List<RunningNemesis> nemeses() {
+    return List.copyOf(nemeses);
+  }
+
+  /** Stops every fault schedule still running (each heals what it has in force). */
+  void stopNemeses(Failures failures) {
+    for (RunningNemesis nemesis : nemeses) {
+      failures.run(nemesis::stop);
+    }
   }
 
   RunningTopology running() {
@@ -161,6 +181,32 @@ final class DefaultNetwork implements Network {
             required,
             defaultSeed,
             this::recordSeed));
+  }
+
+  @Override
+  public Nemesis nemesis(FaultSchedule schedule) {
+    return start(schedule, defaultSeed, seedOrigin);
+  }
+
+  @Override
+  public Nemesis nemesis(FaultSchedule schedule, long seed) {
+    return start(schedule, seed, SeedOrigin.TEST);
+  }
+
+  private Nemesis start(FaultSchedule schedule, long seed, SeedOrigin origin) {
+    java.util.Objects.requireNonNull(schedule, "schedule");
+    RunningNemesis nemesis = RunningNemesis.start(this, schedule, seed, origin);
+    nemeses.add(nemesis);
+    return nemesis;
+  }
+
+  @Override
+  public Map<String, List<String>> lans() {
+    Map<String, List<String>> lans = new LinkedHashMap<>();
+    for (dev.netns.topology.Lan lan : running.topology().lans()) {
+      lans.put(lan.name(), lan.ports().stream().map(LanPort::host).toList());
+    }
+    return java.util.Collections.unmodifiableMap(lans);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.netns.junit.internal;
 
+import dev.netns.junit.AppliedFault;
 import dev.netns.junit.NetNamespace;
 import dev.netns.junit.NetNs;
+import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -27,10 +29,46 @@ final class FailureNotes {
                   + NetNamespace.SEED_PROPERTY_NAME
                   + "=<seed>."));
     }
+    for (RunningNemesis nemesis : resource.network().nemeses()) {
+      failure.addSuppressed(new FaultScheduleReplay(replayNote(context, nemesis)));
+    }
     ThreadHint.of(failure, resource.network().namespaces().stream().map(NetNs::name).toList())
         .ifPresent(hint -> failure.addSuppressed(new ThreadHint.Hint(hint)));
     resource.diagnostics().failed(context, failure);
     return failure;
+  }
+
+  /**
+   * The seed of a fault schedule, the line that replays the test with it, and each fault it
+   * applied.
+   */
+  static String replayNote(ExtensionContext context, RunningNemesis nemesis) {
+    String test =
+        context.getRequiredTestClass().getName()
+            + context.getTestMethod().map(m -> "#" + m.getName()).orElse("");
+    StringBuilder note =
+        new StringBuilder("netns: this test ran a fault schedule with seed ")
+            .append(nemesis.seed())
+            .append(" (")
+            .append(nemesis.origin().word())
+            .append("); replay it with: ")
+            .append(nemesis.origin().replay(nemesis.seed(), test));
+    List<AppliedFault> applied = nemesis.applied();
+    note.append(
+        applied.isEmpty() ? "\nfaults applied: none" : "\nfaults applied (from its start):");
+    for (AppliedFault fault : applied) {
+      note.append("\n  ").append(fault);
+    }
+    return note.toString();
+  }
+
+  /** Carries a fault schedule's seed, replay line and faults in a failed test's report. */
+  static final class FaultScheduleReplay extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FaultScheduleReplay(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** Carries the seeds of a failed test's impairments in its report. */

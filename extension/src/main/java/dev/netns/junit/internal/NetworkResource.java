@@ -65,6 +65,8 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
   public void close() {
     HostNames.unregister(network);
     Failures failures = new Failures();
+    // A schedule left running would go on applying faults while the network is taken down.
+    network.stopNemeses(failures);
     diagnostics.beforeTeardown();
     boolean pause = diagnostics.pauseRequested();
     if (!pause) {

@@ -41,7 +41,11 @@ final class Networks {
       NamespaceBindings bindings =
           settings.bind() ? NamespaceBindings.bind(running.namespaces()) : NamespaceBindings.none();
       DefaultNetwork network =
-          new DefaultNetwork(running, settings.require().fails(), settings.seedForNewNetwork());
+          new DefaultNetwork(
+              running,
+              settings.require().fails(),
+              settings.seedForNewNetwork(),
+              settings.seed().isPresent() ? SeedOrigin.SETTING : SeedOrigin.DRAWN);
       return new NetworkResource(
           network,
           owner,
