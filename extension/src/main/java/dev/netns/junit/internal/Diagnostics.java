@@ -126,6 +126,11 @@ final class Diagnostics {
     }
   }
 
+  /** True when the test (or, for a shared network, one of the class's tests) failed. */
+  boolean failed() {
+    return failed;
+  }
+
   /** True when the test failed and {@code netns.pauseOnFailure} asks to keep its network. */
   boolean pauseRequested() {
     return failed && plan.pauseSeconds() >= 0;
@@ -202,7 +207,8 @@ final class Diagnostics {
               testName(context),
               failure.toString().lines().findFirst().orElse(""),
               NetworkReport.trace(failure),
-              moment + ", " + java.time.Instant.now());
+              moment + ", " + java.time.Instant.now(),
+              FaultEffects.lines(network.running().faults().applied()));
       Path file = report.resolveSibling(ReportLayout.PAGE_FILE);
       Files.writeString(file, page.render(file.getParent(), capture.links()));
       pages.put(file, page);

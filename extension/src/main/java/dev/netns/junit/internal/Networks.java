@@ -46,6 +46,7 @@ final class Networks {
           network,
           owner,
           settings.threadLeaks(),
+          settings.faultEffects(),
           bindings,
           diagnostics.start(network),
           settings.machineView());
