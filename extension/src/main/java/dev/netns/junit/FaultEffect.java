@@ -31,7 +31,11 @@ import java.util.Objects;
  *       <td>{@link Accuracy#SHARED SHARED}</td></tr>
  *   <tr><td>link down, LAN port unplugged</td><td>sends refused for want of a route on the
  *       downed side</td><td>{@link Accuracy#SHARED SHARED}</td></tr>
- *   <tr><td>rejecting partition or cut, kernel rate limit or netem</td><td>nothing</td>
+ *   <tr><td>kernel rate limit (TBF)</td><td>packets dropped; as delayed, the times it held packets
+ *       back</td><td>{@link Accuracy#EXACT EXACT}</td></tr>
+ *   <tr><td>netem</td><td>packets dropped; as delayed, every packet sent when it delays</td>
+ *       <td>{@link Accuracy#EXACT EXACT}; duplicates, reorders, corruptions not counted</td></tr>
+ *   <tr><td>rejecting partition or cut</td><td>nothing</td>
  *       <td>{@link Accuracy#NOT_COUNTED NOT_COUNTED}</td></tr>
  * </table>
  *

@@ -3,6 +3,7 @@ package dev.netns.topology;
 import dev.netns.kernel.Cidr;
 import dev.netns.kernel.IpCounters;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.QdiscStats;
 import dev.netns.kernel.Qdiscs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -296,11 +297,25 @@ public final class FaultInjector {
         key,
         description,
         () -> Qdiscs.addTbf(key.namespace(), link, bytesPerSecond, burst, Duration.ofMillis(100)));
+    QdiscStats before = Qdiscs.rootStats(key.namespace(), link);
+    EffectMeter meter =
+        () -> {
+          QdiscStats now = Qdiscs.rootStats(key.namespace(), link);
+          return new FaultCounts(
+              now.drops() - before.drops(),
+              0,
+              now.overlimits() - before.overlimits(),
+              0,
+              0,
+              FaultCounts.Accuracy.EXACT,
+              "the token bucket's drops, and as delayed its overlimits: times it held packets"
+                  + " back");
+        };
     return register(
         description,
         new FaultScope.Impaired(host, link, effect),
         List.of(() -> qdiscs.remove(key)),
-        QDISC_NOT_COUNTED);
+        meter);
   }
 
   /** A netem qdisc on traffic leaving {@code host} through {@code link}. */
@@ -313,7 +328,7 @@ public final class FaultInjector {
         description,
         new FaultScope.Impaired(host, link, effect),
         List.of(() -> qdiscs.remove(key)),
-        QDISC_NOT_COUNTED);
+        netemMeter(key, netem));
   }
 
   /**
@@ -375,8 +390,36 @@ public final class FaultInjector {
     return register(description, scope, List.of(() -> splices.release(point, fromA)), meter);
   }
 
-  private static final EffectMeter QDISC_NOT_COUNTED =
-      () -> FaultCounts.notCounted("the qdisc's statistics are not read yet");
+  /**
+   * netem counts the packets it drops and sends, not those it duplicates, reorders or corrupts:
+   * every packet it sends was delayed when it delays at all, and without delay or loss nothing it
+   * does is counted.
+   */
+  private static EffectMeter netemMeter(InterfaceKey key, Qdiscs.Netem netem) {
+    boolean delays =
+        !netem.delay().isZero() || !netem.jitter().isZero() || netem.bytesPerSecond() > 0;
+    if (!delays && netem.lossPercent() <= 0) {
+      return () ->
+          FaultCounts.notCounted("netem counts no packet it duplicates, reorders or corrupts");
+    }
+    QdiscStats before = Qdiscs.rootStats(key.namespace(), key.name());
+    String counter =
+        delays
+            ? "netem's drops, and as delayed every packet it sent; duplicates, reorders and"
+                + " corruptions not counted"
+            : "netem's drops; duplicates, reorders and corruptions not counted";
+    return () -> {
+      QdiscStats now = Qdiscs.rootStats(key.namespace(), key.name());
+      return new FaultCounts(
+          now.drops() - before.drops(),
+          0,
+          delays ? now.packets() - before.packets() : 0,
+          0,
+          0,
+          FaultCounts.Accuracy.EXACT,
+          counter);
+    };
+  }
 
   private synchronized ActiveFault register(
       String description, FaultScope scope, List<Runnable> heal, EffectMeter meter) {

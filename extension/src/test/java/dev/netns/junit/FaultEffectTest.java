@@ -278,6 +278,54 @@ class FaultEffectTest {
   @NetNamespace("blue")
   @NetNamespace("red")
   @VethLink(a = "blue", aAddress = BLUE + "/24", b = "red", bAddress = RED + "/24")
+  static class RateLimitTest {
+    static volatile FaultEffect seen;
+    static volatile String tc;
+
+    @Test
+    void burstsThroughATokenBucket(Network network, @Ns("blue") NetNs blue) throws Exception {
+      try (Fault slow =
+          network.link("blue", "red").impair("blue", Impairment.none().withRate(1_000_000))) {
+        assertThat(slow.description()).isEqualTo("rate 1000000 bit/s leaving blue:red");
+        try (DatagramChannel sender = blue.openDatagramChannel(new InetSocketAddress(BLUE, 0))) {
+          for (int i = 0; i < 300; i++) {
+            sender.send(ByteBuffer.allocate(1400), new InetSocketAddress(RED, 40003));
+          }
+        }
+        Thread.sleep(1000); // the queue drains: the counters stop moving
+        seen = slow.effect();
+        Process p = blue.exec("tc", "-s", "qdisc", "show", "dev", "red", "root");
+        tc = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+      }
+    }
+  }
+
+  /**
+   * A token bucket counts the packets it dropped and the times it held packets back, as {@code tc
+   * -s qdisc} shows them (the oracle), read when the traffic has stopped.
+   */
+  @Test
+  void aRateLimitCountsItsDropsAndOverlimits() {
+    Fixtures.run(RateLimitTest.class, Map.of(STRICT, "true"))
+        .testEvents()
+        .assertStatistics(s -> s.started(1).succeeded(1));
+    FaultEffect seen = RateLimitTest.seen;
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("dropped (\\d+), overlimits (\\d+)")
+            .matcher(RateLimitTest.tc);
+    assertThat(m.find()).as(RateLimitTest.tc).isTrue();
+    assertThat(seen.dropped()).isPositive().isEqualTo(Long.parseLong(m.group(1)));
+    assertThat(seen.delayed()).isPositive().isEqualTo(Long.parseLong(m.group(2)));
+    assertThat(seen.accuracy()).isEqualTo(FaultEffect.Accuracy.EXACT);
+    assertThat(seen.counter())
+        .isEqualTo(
+            "the token bucket's drops, and as delayed its overlimits: times it held packets back");
+  }
+
+  @NetNamespace("blue")
+  @NetNamespace("red")
+  @VethLink(a = "blue", aAddress = BLUE + "/24", b = "red", bAddress = RED + "/24")
   static class FailingWithFaultsTest {
     @Test
     void fails(Network network, @Ns("blue") NetNs blue) throws Exception {
