@@ -1,5 +1,8 @@
 package dev.netns.junit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +28,10 @@ import java.util.Optional;
  * @param unplaceable when illegal: the operation that could not be placed after {@code prefix}
  * @param concurrent when illegal: the operations besides the prefix invoked before {@code
  *     unplaceable} completed, the ones that could have been placed before it
+ * @param recorded every operation given to the check, failed ones included: what {@link #writeHtml}
+ *     draws
+ * @param faults the faults of the history checked (none when operations were checked without their
+ *     history)
  */
 public record CheckResult(
     Verdict verdict,
@@ -32,7 +39,9 @@ public record CheckResult(
     Duration elapsed,
     List<Operation> prefix,
     Optional<Operation> unplaceable,
-    List<Operation> concurrent) {
+    List<Operation> concurrent,
+    List<Operation> recorded,
+    List<History.FaultEvent> faults) {
 
   /** How the check ended. */
   public enum Verdict {
@@ -51,6 +60,8 @@ public record CheckResult(
     prefix = List.copyOf(prefix);
     Objects.requireNonNull(unplaceable, "unplaceable");
     concurrent = List.copyOf(concurrent);
+    recorded = List.copyOf(recorded);
+    faults = List.copyOf(faults);
   }
 
   /** True only when the verdict is {@link Verdict#LINEARIZABLE}; UNKNOWN is not a pass. */
@@ -58,11 +69,36 @@ public record CheckResult(
     return verdict == Verdict.LINEARIZABLE;
   }
 
-  /** Throws an {@link AssertionError} carrying {@link #toString()} unless linearizable. */
+  /**
+   * Throws a {@link NotLinearizableError} carrying {@link #toString()} unless linearizable. When a
+   * test of the extension fails with it, the history's page ({@link #writeHtml}) and its EDN
+   * ({@link #writeEdn}) are written into the test's report directory.
+   */
   public void assertLinearizable() {
     if (!isLinearizable()) {
-      throw new AssertionError(toString());
+      throw new NotLinearizableError(this);
     }
+  }
+
+  /**
+   * Writes the history checked as a self-contained HTML page ({@link History#writeHtml}), with the
+   * verdict, and the operations that broke linearizability highlighted: the one that could not be
+   * placed in red, the others concurrent with it in orange.
+   *
+   * <pre>{@code
+   * CheckResult result = Linearizability.check(history, Models.register(), Duration.ofSeconds(5));
+   * if (!result.isLinearizable()) {
+   *   result.writeHtml(Path.of("target", "history.html"));
+   * }
+   * }</pre>
+   */
+  public void writeHtml(Path file) throws IOException {
+    Files.writeString(file, HistoryPage.render(recorded, faults, Optional.of(this)));
+  }
+
+  /** Writes the history checked in Jepsen's EDN form ({@link History#toEdn()}). */
+  public void writeEdn(Path file) throws IOException {
+    Files.writeString(file, JepsenEdn.render(recorded, faults));
   }
 
   /** The verdict with its explanation: for ILLEGAL, the operations that cannot be linearized. */

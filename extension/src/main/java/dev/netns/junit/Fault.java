@@ -19,6 +19,15 @@ public interface Fault extends AutoCloseable {
   /** True until healed. */
   boolean isActive();
 
+  /**
+   * What the fault has done to traffic: so far while in force, final once healed.
+   *
+   * <pre>{@code
+   * assertThat(split.effect().touchedTraffic()).as(split.effect().toString()).isTrue();
+   * }</pre>
+   */
+  FaultEffect effect();
+
   /** Undoes the fault; idempotent. */
   void heal();
 

@@ -73,6 +73,40 @@ final class FaultSet implements Fault {
     }
   }
 
+  /**
+   * The parts' effects added up. Exact only when every part's is; not counted when no part's is;
+   * otherwise shared (some part's counter is shared with other faults, or counts nothing).
+   */
+  @Override
+  public FaultEffect effect() {
+    long dropped = 0;
+    long refused = 0;
+    long delayed = 0;
+    long duplicated = 0;
+    long reordered = 0;
+    int exact = 0;
+    int counted = 0;
+    for (Fault fault : faults) {
+      FaultEffect part = fault.effect();
+      if (part.accuracy() == FaultEffect.Accuracy.NOT_COUNTED) {
+        continue;
+      }
+      counted++;
+      exact += part.accuracy() == FaultEffect.Accuracy.EXACT ? 1 : 0;
+      dropped += part.dropped();
+      refused += part.refused();
+      delayed += part.delayed();
+      duplicated += part.duplicated();
+      reordered += part.reordered();
+    }
+    String counter = "the sum over " + faults.size() + " faults, " + counted + " of them counted";
+    FaultEffect.Accuracy accuracy =
+        counted == 0
+            ? FaultEffect.Accuracy.NOT_COUNTED
+            : exact == faults.size() ? FaultEffect.Accuracy.EXACT : FaultEffect.Accuracy.SHARED;
+    return new FaultEffect(dropped, refused, delayed, duplicated, reordered, accuracy, counter);
+  }
+
   @Override
   public String toString() {
     return description;

@@ -1,11 +1,15 @@
 package dev.netns.junit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
@@ -30,20 +34,39 @@ public final class History {
   private final List<Operation> completed = new ArrayList<>();
   private final Map<Integer, Pending> pending = new HashMap<>();
   private final List<FaultEvent> faults = new ArrayList<>();
+  private final Map<FaultSpan, FaultEvent> inForce = new HashMap<>();
 
   /** Starts an empty history; its clock starts now. */
   public History() {}
 
   /**
-   * A fault applied during the run, recorded with the operations.
+   * A fault applied during the run, recorded with the operations: an instant ({@link
+   * History#fault}) or an interval from when it was applied until it healed ({@link
+   * History#faultStarted}).
    *
    * @param description what the fault did, for example {@code partition {n1} | {n2, n3}}
-   * @param atNanos when, from the history's start
+   * @param atNanos when it was applied, from the history's start
+   * @param healedNanos when it healed: equal to {@code atNanos} for an instant, {@link
+   *     Long#MAX_VALUE} while it is still in force
    */
-  public record FaultEvent(String description, long atNanos) {
-    /** Checks the description. */
+  public record FaultEvent(String description, long atNanos, long healedNanos) {
+    /** Checks the description and the times. */
     public FaultEvent {
       Objects.requireNonNull(description, "description");
+      if (healedNanos < atNanos) {
+        throw new IllegalArgumentException(
+            "fault healed (" + healedNanos + " ns) before it was applied (" + atNanos + " ns)");
+      }
+    }
+
+    /** An instant: something that happened at {@code atNanos}, such as a node killed. */
+    public FaultEvent(String description, long atNanos) {
+      this(description, atNanos, atNanos);
+    }
+
+    /** True for an instant, false for an interval (healed or still in force). */
+    public boolean isInstant() {
+      return healedNanos == atNanos;
     }
   }
 
@@ -98,12 +121,33 @@ public final class History {
     return result;
   }
 
-  /** Records a fault applied now. */
+  /** Records a fault applied now, as an instant (its end, if any, unknown to the history). */
   public void fault(String description) {
     FaultEvent event = new FaultEvent(description, now());
     synchronized (this) {
       faults.add(event);
     }
+  }
+
+  /**
+   * Records a fault applied now and in force until {@link FaultSpan#healed()}: the HTML view shades
+   * the interval, and the EDN export has a start and a stop.
+   *
+   * <pre>{@code
+   * History.FaultSpan span = history.faultStarted(split.description());
+   * ...
+   * split.heal();
+   * span.healed();
+   * }</pre>
+   */
+  public FaultSpan faultStarted(String description) {
+    FaultEvent event = new FaultEvent(description, now(), Long.MAX_VALUE);
+    FaultSpan span = new FaultSpan();
+    synchronized (this) {
+      faults.add(event);
+      inForce.put(span, event);
+    }
+    return span;
   }
 
   /**
@@ -124,8 +168,55 @@ public final class History {
     return List.copyOf(faults);
   }
 
+  /**
+   * Writes a self-contained HTML page of this history (no scripts, fonts or network: inline SVG and
+   * CSS): one lane per process, operations as bars from invocation to completion, faults as shaded
+   * intervals. {@link CheckResult#writeHtml} also highlights what broke linearizability.
+   *
+   * <pre>{@code
+   * history.writeHtml(Path.of("target", "history.html"));
+   * }</pre>
+   */
+  public void writeHtml(Path file) throws IOException {
+    Files.writeString(file, HistoryPage.render(operations(), faults(), Optional.empty()));
+  }
+
+  /**
+   * This history in Jepsen's EDN form, one operation map per line, as Knossos and Jepsen's checkers
+   * read it (docs/histories.md describes the mapping).
+   *
+   * <pre>{@code
+   * {:type :invoke, :f :write, :value 3, :process 0, :time 12000, :index 0}
+   * {:type :ok, :f :write, :value 3, :process 0, :time 480000, :index 1}
+   * }</pre>
+   */
+  public String toEdn() {
+    return JepsenEdn.render(operations(), faults());
+  }
+
+  /** Writes {@link #toEdn()} to {@code file}. */
+  public void writeEdn(Path file) throws IOException {
+    Files.writeString(file, toEdn());
+  }
+
   private long now() {
     return System.nanoTime() - start;
+  }
+
+  /** A fault recorded by {@link #faultStarted}; say when it heals with {@link #healed()}. */
+  public final class FaultSpan {
+    private FaultSpan() {}
+
+    /** Records that the fault healed now; later calls change nothing. */
+    public void healed() {
+      long at = now();
+      synchronized (History.this) {
+        FaultEvent open = inForce.remove(this);
+        if (open != null) {
+          faults.set(faults.indexOf(open), new FaultEvent(open.description(), open.atNanos(), at));
+        }
+      }
+    }
   }
 
   /** An invoked operation waiting for its outcome; complete it exactly once. */

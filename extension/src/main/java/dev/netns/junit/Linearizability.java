@@ -31,7 +31,7 @@ public final class Linearizability {
 
   /** Checks every operation recorded in {@code history} so far. */
   public static CheckResult check(History history, Model<?> model, Duration budget) {
-    return check(history.operations(), model, budget);
+    return check(history.operations(), history.faults(), model, budget);
   }
 
   /**
@@ -40,7 +40,16 @@ public final class Linearizability {
    * shared.
    */
   public static <S> CheckResult check(List<Operation> operations, Model<S> model, Duration budget) {
+    return check(operations, List.of(), model, budget);
+  }
+
+  private static <S> CheckResult check(
+      List<Operation> operations,
+      List<History.FaultEvent> faults,
+      Model<S> model,
+      Duration budget) {
     Objects.requireNonNull(model, "model");
+    List<Operation> recorded = List.copyOf(operations);
     if (budget.isNegative() || budget.isZero()) {
       throw new IllegalArgumentException("the budget must be positive, was " + budget);
     }
@@ -57,18 +66,34 @@ public final class Linearizability {
       Optional<CheckResult> decided = checkPart(part, model, deadline, started, happened.size());
       if (decided.isPresent()) {
         if (decided.get().verdict() == CheckResult.Verdict.ILLEGAL) {
-          return decided.get();
+          return withHistory(decided.get(), recorded, faults);
         }
         unknown = true;
       }
     }
-    return result(
-        unknown ? CheckResult.Verdict.UNKNOWN : CheckResult.Verdict.LINEARIZABLE,
-        happened.size(),
-        started,
-        List.of(),
-        Optional.empty(),
-        List.of());
+    return withHistory(
+        result(
+            unknown ? CheckResult.Verdict.UNKNOWN : CheckResult.Verdict.LINEARIZABLE,
+            happened.size(),
+            started,
+            List.of(),
+            Optional.empty(),
+            List.of()),
+        recorded,
+        faults);
+  }
+
+  private static CheckResult withHistory(
+      CheckResult r, List<Operation> recorded, List<History.FaultEvent> faults) {
+    return new CheckResult(
+        r.verdict(),
+        r.operations(),
+        r.elapsed(),
+        r.prefix(),
+        r.unplaceable(),
+        r.concurrent(),
+        recorded,
+        faults);
   }
 
   /** Empty when the part is linearizable; its result otherwise. */
@@ -134,7 +159,9 @@ public final class Linearizability {
         Duration.ofNanos(System.nanoTime() - started),
         prefix,
         unplaceable,
-        concurrent);
+        concurrent,
+        List.of(),
+        List.of());
   }
 
   private static long saturatedNanos(Duration budget) {

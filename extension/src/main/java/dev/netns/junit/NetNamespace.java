@@ -108,6 +108,14 @@ public @interface NetNamespace {
    */
   String MACHINE_VIEW_PROPERTY_NAME = "netns.machineView";
 
+  /**
+   * {@code netns.faults.requireEffect=true}: a test that applied faults, none of which touched any
+   * traffic ({@link FaultEffect#touchedTraffic()}), fails at teardown with a message naming them; a
+   * fault nobody sent across proves nothing. Faults whose effect nothing counts ({@link
+   * FaultEffect.Accuracy#NOT_COUNTED}) leave the test unjudged. Off by default.
+   */
+  String REQUIRE_FAULT_EFFECT_PROPERTY_NAME = "netns.faults.requireEffect";
+
   /** The namespace's name, unique within the test's network; on a field, defaults to its name. */
   String value() default "";
 }

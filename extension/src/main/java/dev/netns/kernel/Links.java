@@ -9,6 +9,8 @@ import dev.netns.netlink.Netlink;
 import dev.netns.netlink.NetlinkMessage;
 import dev.netns.netlink.Request;
 import dev.netns.netlink.Rtnetlink;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /**
@@ -47,6 +49,24 @@ public final class Links {
         .execute(
             LinkRequests.newLink(name, "bridge")
                 .describedAs("RTM_NEWLINK bridge " + ns.name() + ":" + name));
+  }
+
+  /**
+   * Creates a bridge that sends nothing of its own, to swallow what is routed to it: multicast
+   * snooping off (no IGMP or MLD reports) and, where the namespace has IPv6, no IPv6 link-local
+   * address (no duplicate address detection, router solicitation or MLD). So its transmit counter
+   * counts only packets routed to it. Bring it up with {@link #setUpNoArp}.
+   */
+  public static void createVoid(NetworkNamespace ns, String name) {
+    InterfaceName.validate(name);
+    ns.netlink()
+        .execute(
+            LinkRequests.newBridgeWithoutSnooping(name)
+                .describedAs("RTM_NEWLINK bridge " + ns.name() + ":" + name + " mcast_snooping 0"));
+    if (Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
+      // IN6_ADDR_GEN_MODE_NONE
+      Sysctls.write(ns, "net.ipv6.conf." + name + ".addr_gen_mode", "1");
+    }
   }
 
   /** Sets the link up or down. */

@@ -4,11 +4,16 @@ import static dev.netns.netlink.Rtnetlink.*;
 
 import dev.netns.nativeaccess.Errno;
 import dev.netns.nativeaccess.KernelException;
+import dev.netns.netlink.Attribute;
+import dev.netns.netlink.Attributes;
 import dev.netns.netlink.MessageWriter;
+import dev.netns.netlink.NetlinkMessage;
 import dev.netns.netlink.QdiscRequests;
+import dev.netns.netlink.TcMsg;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Root queueing disciplines on a link's egress: a token bucket (TBF) for bandwidth, {@code netem}
@@ -127,6 +132,53 @@ public final class Qdiscs {
         throw e;
       }
     }
+  }
+
+  /**
+   * The counters of the link's root qdisc; {@link QdiscStats#NONE} when the link or its root qdisc
+   * is gone.
+   */
+  public static QdiscStats rootStats(NetworkNamespace ns, String link) {
+    java.util.OptionalInt index = Links.find(ns, link);
+    if (index.isEmpty()) {
+      return QdiscStats.NONE;
+    }
+    for (NetlinkMessage message : ns.netlink().dump(QdiscRequests.dump())) {
+      if (message.type() != RTM_NEWQDISC) {
+        continue;
+      }
+      TcMsg tc = TcMsg.decode(message.body());
+      if (tc.index() == index.getAsInt() && tc.parent() == TC_H_ROOT) {
+        return stats(message.attributes(TcMsg.SIZE));
+      }
+    }
+    return QdiscStats.NONE;
+  }
+
+  /** The counters in a qdisc's attributes ({@code TCA_STATS2}), or none. */
+  static QdiscStats stats(Attributes attributes) {
+    Optional<Attribute> stats2 = attributes.get(TCA_STATS2);
+    if (stats2.isEmpty()) {
+      return QdiscStats.NONE;
+    }
+    Attributes nested = stats2.get().nested();
+    long packets = 0;
+    Optional<Attribute> basic = nested.get(TCA_STATS_BASIC);
+    if (basic.isPresent() && basic.get().value().length >= 12) {
+      // struct gnet_stats_basic: __u64 bytes; __u32 packets
+      packets =
+          ByteBuffer.wrap(basic.get().value()).order(ByteOrder.nativeOrder()).getInt(8) & UINT_MAX;
+    }
+    long drops = 0;
+    long overlimits = 0;
+    Optional<Attribute> queue = nested.get(TCA_STATS_QUEUE);
+    if (queue.isPresent() && queue.get().value().length >= 20) {
+      // struct gnet_stats_queue: qlen, backlog, drops, requeues, overlimits (__u32 each)
+      ByteBuffer q = ByteBuffer.wrap(queue.get().value()).order(ByteOrder.nativeOrder());
+      drops = q.getInt(8) & UINT_MAX;
+      overlimits = q.getInt(16) & UINT_MAX;
+    }
+    return new QdiscStats(packets, drops, overlimits);
   }
 
   /** A percentage as the kernel's 32-bit probability (100 % is 2^32 - 1). */

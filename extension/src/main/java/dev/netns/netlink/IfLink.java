@@ -25,6 +25,9 @@ public final class IfLink {
   public static final int IFLA_INFO_DATA = 2;
   public static final int IFLA_INFO_SLAVE_KIND = 4;
 
+  // linux/if_link.h: IFLA_INFO_DATA of a bridge
+  public static final int IFLA_BR_MCAST_SNOOPING = 23;
+
   // linux/veth.h
   public static final int VETH_INFO_PEER = 1;
 

@@ -85,6 +85,28 @@ public final class LinkRequests {
         });
   }
 
+  /**
+   * A bridge with multicast snooping off ({@code ip link add NAME type bridge mcast_snooping 0}): a
+   * snooping bridge joins the multicast router discovery groups and reports them (IGMP, MLD), so it
+   * sends frames of its own.
+   */
+  public static Request newBridgeWithoutSnooping(String name) {
+    return new Request(
+        RTM_NEWLINK,
+        CREATE,
+        "RTM_NEWLINK bridge " + name + " mcast_snooping 0",
+        w -> {
+          new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).writeTo(w);
+          w.putString(IFLA_IFNAME, name);
+          int linkInfo = w.beginNested(IFLA_LINKINFO);
+          w.putString(IFLA_INFO_KIND, "bridge");
+          int data = w.beginNested(IFLA_INFO_DATA);
+          w.putU8Attribute(IFLA_BR_MCAST_SNOOPING, 0);
+          w.endNested(data);
+          w.endNested(linkInfo);
+        });
+  }
+
   /** Sets the administrative state (IFF_UP) of a link. */
   public static Request setUp(int index, boolean up) {
     return new Request(

@@ -34,4 +34,13 @@ public final class QdiscRequests {
         "RTM_DELQDISC root ifindex " + index,
         w -> new TcMsg(0, index, 0, TC_H_ROOT, 0).writeTo(w));
   }
+
+  /** Dumps every qdisc of the namespace, with its statistics ({@code tc -s qdisc show}). */
+  public static Request dump() {
+    return new Request(
+        RTM_GETQDISC,
+        NLM_F_REQUEST | NLM_F_DUMP,
+        "RTM_GETQDISC dump",
+        w -> new TcMsg(0, 0, 0, 0, 0).writeTo(w));
+  }
 }

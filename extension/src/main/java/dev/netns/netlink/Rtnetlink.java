@@ -84,6 +84,11 @@ public final class Rtnetlink {
   // linux/pkt_sched.h
   public static final int TCA_KIND = 1;
   public static final int TCA_OPTIONS = 2;
+  public static final int TCA_STATS2 = 7;
+
+  // linux/gen_stats.h: nested in TCA_STATS2
+  public static final int TCA_STATS_BASIC = 1;
+  public static final int TCA_STATS_QUEUE = 3;
   public static final int TC_H_ROOT = 0xFFFFFFFF;
 
   // enum TCA_TBF_*

@@ -25,12 +25,19 @@ public final class ActiveFault implements AutoCloseable {
   private final String description;
   private final FaultScope scope;
   private final List<Runnable> remaining;
+  private final EffectMeter meter;
   private volatile boolean healed;
+  private volatile FaultCounts lastRead;
 
-  ActiveFault(String description, FaultScope scope, List<Runnable> steps) {
+  /** Set at the first heal: the counts are final from then on. */
+  private volatile boolean countsFinal;
+
+  ActiveFault(String description, FaultScope scope, List<Runnable> steps, EffectMeter meter) {
     this.description = description;
     this.scope = scope;
     this.remaining = new ArrayList<>(steps);
+    this.meter = meter;
+    this.lastRead = FaultCounts.notCounted("not read yet");
   }
 
   /** What the fault does, for example {@code partition {n1} | {n2, n3} (silent)}. */
@@ -49,12 +56,39 @@ public final class ActiveFault implements AutoCloseable {
   }
 
   /**
+   * What the fault has done to traffic: read now while it is in force, as it was at the heal after.
+   * A counter that cannot be read any more (its namespace gone) gives the last reading.
+   */
+  public FaultCounts counts() {
+    if (countsFinal) {
+      return lastRead;
+    }
+    synchronized (this) {
+      return countsFinal ? lastRead : read();
+    }
+  }
+
+  private FaultCounts read() {
+    try {
+      lastRead = meter.read();
+    } catch (RuntimeException e) {
+      // The namespace or forwarder is gone: keep what was read before.
+    }
+    return lastRead;
+  }
+
+  /**
    * Undoes the fault. When a step fails, the others still run; the first failure is thrown with the
    * rest suppressed, and the fault stays active with the failed steps left to run.
    */
   public synchronized void heal() {
     if (healed) {
       return;
+    }
+    if (!countsFinal) {
+      // Read before the first step: a heal closes the forwarder and drops its counters.
+      read();
+      countsFinal = true;
     }
     FaultHealEvent event = new FaultHealEvent();
     event.begin();

@@ -1,6 +1,8 @@
 package dev.netns.topology;
 
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.Inspection;
+import dev.netns.kernel.LinkInfo;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.RouteType;
@@ -13,8 +15,9 @@ import java.util.Set;
 /**
  * The host routes that partitions and cuts add in senders' routing tables, counted: overlapping
  * faults share a route, and it goes only when the last of them heals. A silent route leads to
- * {@link #VOID}, a bridge with no ports that swallows what is routed to it; a rejecting one is of
- * type {@code unreachable}.
+ * {@link #VOID}, a bridge with no ports that swallows what is routed to it and sends nothing of its
+ * own, so that its transmit counter counts exactly the packets swallowed; a rejecting one is of
+ * type {@code unreachable}, which no kernel counter counts for locally sent packets.
  */
 final class DropRoutes {
   /** The port-less bridge in a namespace that swallows what is routed to it. */
@@ -87,9 +90,25 @@ final class DropRoutes {
     held.remove(key);
   }
 
+  /**
+   * Packets swallowed so far by the void of {@code ns} (every silent fault's routes there lead to
+   * it); 0 before the first silent fault made it.
+   */
+  synchronized long swallowed(NetworkNamespace ns) {
+    if (!voids.contains(ns)) {
+      return 0;
+    }
+    for (LinkInfo link : Inspection.links(ns)) {
+      if (link.name().equals(VOID)) {
+        return link.stats().txPackets();
+      }
+    }
+    return 0;
+  }
+
   private void ensureVoid(NetworkNamespace ns) {
     if (!voids.contains(ns)) {
-      Links.createBridge(ns, VOID);
+      Links.createVoid(ns, VOID);
       // Known from here on: should bringing it up fail, the next fault must not create it again.
       voids.add(ns);
       Links.setUpNoArp(ns, VOID);

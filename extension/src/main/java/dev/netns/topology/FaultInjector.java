@@ -1,12 +1,16 @@
 package dev.netns.topology;
 
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.IpCounters;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.QdiscStats;
 import dev.netns.kernel.Qdiscs;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -30,6 +34,7 @@ import java.util.stream.Stream;
 public final class FaultInjector {
   private final RunningTopology network;
   private final List<ActiveFault> active = new ArrayList<>();
+  private final List<ActiveFault> applied = new ArrayList<>();
   private final DropRoutes dropRoutes = new DropRoutes();
   private final LinkStates linkStates = new LinkStates();
   private final QdiscFaults qdiscs = new QdiscFaults();
@@ -44,6 +49,11 @@ public final class FaultInjector {
   public synchronized List<ActiveFault> active() {
     active.removeIf(f -> !f.isActive());
     return List.copyOf(active);
+  }
+
+  /** Every fault applied so far, healed or not, oldest first. */
+  public synchronized List<ActiveFault> applied() {
+    return List.copyOf(applied);
   }
 
   /**
@@ -111,6 +121,17 @@ public final class FaultInjector {
 
   private synchronized ActiveFault drop(
       String description, FaultScope scope, List<String[]> pairs, DropMode mode) {
+    Set<String> senders = new LinkedHashSet<>();
+    for (String[] pair : pairs) {
+      senders.add(pair[0]);
+    }
+    EffectMeter meter =
+        mode == DropMode.SILENT
+            ? swallowedIn(senders)
+            : () ->
+                FaultCounts.notCounted(
+                    "the kernel counts no packet an unreachable route refuses; senders see"
+                        + " EHOSTUNREACH");
     List<DropRoutes.Key> added = new ArrayList<>();
     try {
       for (String[] pair : pairs) {
@@ -136,7 +157,45 @@ public final class FaultInjector {
       DropRoutes.Key key = added.get(i);
       heal.add(() -> dropRoutes.remove(key));
     }
-    return register(description, scope, heal);
+    return register(description, scope, heal, meter);
+  }
+
+  /**
+   * Packets swallowed by the voids of {@code hosts} since now: every silent route there leads to
+   * the namespace's void, whichever fault added it.
+   */
+  private EffectMeter swallowedIn(Set<String> hosts) {
+    Map<NetworkNamespace, Long> before = new LinkedHashMap<>();
+    for (String host : hosts) {
+      NetworkNamespace ns = network.namespace(host);
+      before.put(ns, dropRoutes.swallowed(ns));
+    }
+    String counter = "packets silent routes swallowed in " + String.join(", ", hosts);
+    return () -> {
+      long dropped = 0;
+      for (Map.Entry<NetworkNamespace, Long> e : before.entrySet()) {
+        dropped += dropRoutes.swallowed(e.getKey()) - e.getValue();
+      }
+      return new FaultCounts(dropped, 0, 0, 0, 0, FaultCounts.Accuracy.SHARED, counter);
+    };
+  }
+
+  /**
+   * Sends refused for want of a route in {@code hosts} (a link down takes its routes) since now.
+   */
+  private static EffectMeter noRouteIn(List<String> hosts, List<NetworkNamespace> namespaces) {
+    long[] before = new long[namespaces.size()];
+    for (int i = 0; i < before.length; i++) {
+      before[i] = IpCounters.outNoRoutes(namespaces.get(i));
+    }
+    String counter = "Ip and Ip6 OutNoRoutes in " + String.join(", ", hosts);
+    return () -> {
+      long refused = 0;
+      for (int i = 0; i < before.length; i++) {
+        refused += IpCounters.outNoRoutes(namespaces.get(i)) - before[i];
+      }
+      return new FaultCounts(0, refused, 0, 0, 0, FaultCounts.Accuracy.SHARED, counter);
+    };
   }
 
   /**
@@ -166,6 +225,8 @@ public final class FaultInjector {
 
   private synchronized ActiveFault holdDown(
       String description, FaultScope scope, List<InterfaceKey> ends, List<String> hosts) {
+    EffectMeter meter =
+        noRouteIn(hosts, hosts.stream().map(network::namespace).distinct().toList());
     LinkStates.Hold hold = linkStates.hold(ends, description);
     List<Runnable> heal = new ArrayList<>();
     for (InterfaceKey end : ends) {
@@ -183,7 +244,7 @@ public final class FaultInjector {
             network.restoreRoutes(hosts);
           }
         });
-    return register(description, scope, heal);
+    return register(description, scope, heal, meter);
   }
 
   /** Takes both ends of a link down, outside any fault ({@code Link.down()}). */
@@ -236,10 +297,25 @@ public final class FaultInjector {
         key,
         description,
         () -> Qdiscs.addTbf(key.namespace(), link, bytesPerSecond, burst, Duration.ofMillis(100)));
+    QdiscStats before = Qdiscs.rootStats(key.namespace(), link);
+    EffectMeter meter =
+        () -> {
+          QdiscStats now = Qdiscs.rootStats(key.namespace(), link);
+          return new FaultCounts(
+              now.drops() - before.drops(),
+              0,
+              now.overlimits() - before.overlimits(),
+              0,
+              0,
+              FaultCounts.Accuracy.EXACT,
+              "the token bucket's drops, and as delayed its overlimits: times it held packets"
+                  + " back");
+        };
     return register(
         description,
         new FaultScope.Impaired(host, link, effect),
-        List.of(() -> qdiscs.remove(key)));
+        List.of(() -> qdiscs.remove(key)),
+        meter);
   }
 
   /** A netem qdisc on traffic leaving {@code host} through {@code link}. */
@@ -251,7 +327,8 @@ public final class FaultInjector {
     return register(
         description,
         new FaultScope.Impaired(host, link, effect),
-        List.of(() -> qdiscs.remove(key)));
+        List.of(() -> qdiscs.remove(key)),
+        netemMeter(key, netem));
   }
 
   /**
@@ -297,18 +374,59 @@ public final class FaultInjector {
       String description,
       FaultScope scope) {
     splices.impair(point, fromA, impairment);
-    return register(description, scope, List.of(() -> splices.release(point, fromA, impairment)));
+    FrameCounts before = splices.counts(point, fromA);
+    EffectMeter meter =
+        () -> {
+          FrameCounts c = splices.counts(point, fromA).minus(before);
+          return new FaultCounts(
+              c.dropped(),
+              0,
+              c.delayed(),
+              c.duplicated(),
+              c.reordered(),
+              FaultCounts.Accuracy.EXACT,
+              "frames the userspace forwarder handled");
+        };
+    return register(
+        description, scope, List.of(() -> splices.release(point, fromA, impairment)), meter);
   }
 
-  /** Frames forwarded, dropped and duplicated so far leaving {@code from} on an impaired link. */
-  public long[] userspaceCounters(VethPair link, String from) {
-    return splices.counters(new SplicePoint.OfLink(link), from.equals(link.a()));
+  /**
+   * netem counts the packets it drops and sends, not those it duplicates, reorders or corrupts:
+   * every packet it sends was delayed when it delays at all, and without delay or loss nothing it
+   * does is counted.
+   */
+  private static EffectMeter netemMeter(InterfaceKey key, Qdiscs.Netem netem) {
+    boolean delays =
+        !netem.delay().isZero() || !netem.jitter().isZero() || netem.bytesPerSecond() > 0;
+    if (!delays && netem.lossPercent() <= 0) {
+      return () ->
+          FaultCounts.notCounted("netem counts no packet it duplicates, reorders or corrupts");
+    }
+    QdiscStats before = Qdiscs.rootStats(key.namespace(), key.name());
+    String counter =
+        delays
+            ? "netem's drops, and as delayed every packet it sent; duplicates, reorders and"
+                + " corruptions not counted"
+            : "netem's drops; duplicates, reorders and corruptions not counted";
+    return () -> {
+      QdiscStats now = Qdiscs.rootStats(key.namespace(), key.name());
+      return new FaultCounts(
+          now.drops() - before.drops(),
+          0,
+          delays ? now.packets() - before.packets() : 0,
+          0,
+          0,
+          FaultCounts.Accuracy.EXACT,
+          counter);
+    };
   }
 
   private synchronized ActiveFault register(
-      String description, FaultScope scope, List<Runnable> heal) {
-    ActiveFault fault = new ActiveFault(description, scope, heal);
+      String description, FaultScope scope, List<Runnable> heal, EffectMeter meter) {
+    ActiveFault fault = new ActiveFault(description, scope, heal, meter);
     active.add(fault);
+    applied.add(fault);
     FaultApplyEvent event = new FaultApplyEvent();
     if (event.shouldCommit()) {
       event.fault = description;

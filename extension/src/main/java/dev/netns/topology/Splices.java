@@ -72,9 +72,12 @@ final class Splices {
     return forwarders.containsKey(point);
   }
 
-  /** Frames forwarded, dropped and duplicated so far leaving one side of {@code point}. */
-  synchronized long[] counters(SplicePoint point, boolean fromA) {
+  /**
+   * What the forwarder at {@code point} has done so far to frames leaving one side; none when no
+   * forwarder is there.
+   */
+  synchronized FrameCounts counts(SplicePoint point, boolean fromA) {
     WireForwarder forwarder = forwarders.get(point);
-    return forwarder == null ? new long[3] : forwarder.counters(fromA);
+    return forwarder == null ? FrameCounts.NONE : forwarder.counts(fromA);
   }
 }

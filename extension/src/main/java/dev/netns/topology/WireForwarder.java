@@ -60,10 +60,11 @@ final class WireForwarder implements AutoCloseable {
     return aToB.plan == null && bToA.plan == null;
   }
 
-  /** Frames this direction forwarded, dropped and duplicated so far. */
-  long[] counters(boolean fromA) {
+  /** What this direction has done to frames so far. */
+  FrameCounts counts(boolean fromA) {
     Direction d = fromA ? aToB : bToA;
-    return new long[] {d.forwarded.get(), d.dropped.get(), d.duplicated.get()};
+    return new FrameCounts(
+        d.forwarded.get(), d.dropped.get(), d.delayed.get(), d.duplicated.get(), d.reordered.get());
   }
 
   /** True once {@link #close} ran. */
@@ -131,6 +132,8 @@ final class WireForwarder implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicated = new AtomicLong();
+    private final AtomicLong delayed = new AtomicLong();
+    private final AtomicLong reordered = new AtomicLong();
 
     /** The impairment and its schedule, published together; null passes frames untouched. */
     private volatile Plan plan;
@@ -139,6 +142,7 @@ final class WireForwarder implements AutoCloseable {
     private final Thread reader;
     private final Thread sender;
     private long lineFreeAt;
+    private long latestRelease;
     private long order;
     private long decisions;
 
@@ -181,6 +185,7 @@ final class WireForwarder implements AutoCloseable {
         FrameImpairment impairment = current == null ? null : current.spec();
         byte[] frame = java.util.Arrays.copyOf(buffer, length);
         if (current == null || !impairable(frame, length)) {
+          latestRelease = Math.max(latestRelease, now);
           queue.add(new Held(frame, now, order++));
           continue;
         }
@@ -201,6 +206,14 @@ final class WireForwarder implements AutoCloseable {
           release = Math.max(release, lineFreeAt) + serialization;
           lineFreeAt = release;
         }
+        if (release > now) {
+          delayed.incrementAndGet();
+        }
+        if (release < latestRelease) {
+          // Sent before a frame that came in earlier: overtaking it.
+          reordered.incrementAndGet();
+        }
+        latestRelease = Math.max(latestRelease, release);
         queue.add(new Held(frame, release, order++));
         if (fate.duplicate()) {
           duplicated.incrementAndGet();

@@ -234,7 +234,7 @@ class ReportPageTest {
    * Runs headless Chromium on {@code page} with everything that would reach the network turned off;
    * returns its standard output. Its processes are gone when this returns.
    */
-  private static String runChromium(Path chromium, Path profile, String action, Path page)
+  static String runChromium(Path chromium, Path profile, String action, Path page)
       throws Exception {
     List<String> command =
         List.of(

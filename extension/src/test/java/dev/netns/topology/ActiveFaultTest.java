@@ -26,7 +26,8 @@ class ActiveFaultTest {
                     throw new IllegalStateException("EBUSY, once");
                   }
                 },
-                thirdRuns::incrementAndGet));
+                thirdRuns::incrementAndGet),
+            () -> FaultCounts.notCounted("test"));
     assertThatThrownBy(fault::heal).hasMessage("EBUSY, once");
     assertThat(fault.isActive()).as("active while a step is left").isTrue();
     assertThat(thirdRuns).as("later steps still run").hasValue(1);
@@ -37,5 +38,35 @@ class ActiveFaultTest {
     assertThat(thirdRuns).hasValue(1);
     fault.heal();
     assertThat(secondRuns).as("healed: nothing runs again").hasValue(2);
+  }
+
+  @Test
+  void countsAreReadLiveUntilTheHealAndFinalFromItsStart() {
+    AtomicInteger dropped = new AtomicInteger();
+    ActiveFault fault =
+        new ActiveFault(
+            "counted",
+            new FaultScope.Cut("a", "b", DropMode.SILENT),
+            List.of(
+                () -> {
+                  // the heal closes what counted; a later reading would fail
+                  dropped.set(-1);
+                  throw new IllegalStateException("EBUSY");
+                }),
+            () -> {
+              if (dropped.get() < 0) {
+                throw new IllegalStateException("counter gone");
+              }
+              return new FaultCounts(
+                  dropped.get(), 0, 0, 0, 0, FaultCounts.Accuracy.EXACT, "test frames");
+            });
+    dropped.set(2);
+    assertThat(fault.counts().dropped()).isEqualTo(2);
+    dropped.set(5);
+    assertThat(fault.counts()).hasToString("dropped 5 (exact: test frames)");
+    assertThatThrownBy(fault::heal).hasMessage("EBUSY");
+    assertThat(fault.counts())
+        .as("final from the first heal")
+        .hasToString("dropped 5 (exact: test frames)");
   }
 }

@@ -1,6 +1,7 @@
 package dev.netns.junit.internal;
 
 import dev.netns.junit.Capture;
+import dev.netns.junit.NotLinearizableError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,7 @@ final class Diagnostics {
       Path report = writeReport(context, failure, "when the test failed");
       context.publishReportEntry("netns.report", report.toAbsolutePath().toString());
       writePage(context, report, failure, "when the test failed");
+      writeHistory(context, report, failure);
       context.publishReportEntry(
           "netns.network", NetworkReport.summary(network, capture.interfaces()));
       failure.addSuppressed(new FailureNote(note(report), null));
@@ -122,6 +124,11 @@ final class Diagnostics {
         failed(plan.owner(), failure.get());
       }
     }
+  }
+
+  /** True when the test (or, for a shared network, one of the class's tests) failed. */
+  boolean failed() {
+    return failed;
   }
 
   /** True when the test failed and {@code netns.pauseOnFailure} asks to keep its network. */
@@ -200,7 +207,8 @@ final class Diagnostics {
               testName(context),
               failure.toString().lines().findFirst().orElse(""),
               NetworkReport.trace(failure),
-              moment + ", " + java.time.Instant.now());
+              moment + ", " + java.time.Instant.now(),
+              FaultEffects.lines(network.running().faults().applied()));
       Path file = report.resolveSibling(ReportLayout.PAGE_FILE);
       Files.writeString(file, page.render(file.getParent(), capture.links()));
       pages.put(file, page);
@@ -208,6 +216,44 @@ final class Diagnostics {
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(new FailureNote("netns: could not write the report page: " + e, e));
     }
+  }
+
+  /**
+   * Writes {@code history.html} and {@code history.edn} beside {@code report} when the failure is
+   * (or was caused by) a {@link NotLinearizableError}, whose result carries the history checked.
+   */
+  private static void writeHistory(ExtensionContext context, Path report, Throwable failure) {
+    Optional<NotLinearizableError> found = notLinearizable(failure);
+    if (found.isEmpty()) {
+      return;
+    }
+    try {
+      Path page = report.resolveSibling(ReportLayout.HISTORY_PAGE_FILE);
+      found.get().result().writeHtml(page);
+      found.get().result().writeEdn(report.resolveSibling(ReportLayout.HISTORY_EDN_FILE));
+      context.publishReportEntry("netns.history", page.toAbsolutePath().toString());
+      failure.addSuppressed(
+          new FailureNote(
+              "netns: the history that was checked: "
+                  + page.toAbsolutePath()
+                  + " (Jepsen EDN: "
+                  + ReportLayout.HISTORY_EDN_FILE
+                  + " beside it)",
+              null));
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(new FailureNote("netns: could not write the history page: " + e, e));
+    }
+  }
+
+  /** The failure itself or one of its causes, when it is a linearizability failure. */
+  private static Optional<NotLinearizableError> notLinearizable(Throwable failure) {
+    Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof NotLinearizableError e && e.result() != null) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   private void writePage(Path file, ReportPage page) {

@@ -157,6 +157,12 @@ final class NetworkReport {
       line("userspace impairments (replay with netns.seed or Impairment.withSeed):");
       seeds.forEach(s -> line("  " + s));
     }
+    List<ActiveFault> applied = running.faults().applied();
+    if (!applied.isEmpty()) {
+      line("");
+      line("== what each fault did (netns.faults.requireEffect fails a test where none did)");
+      FaultEffects.lines(applied).forEach(l -> line("  " + l));
+    }
 
     if (failure != null) {
       line("");

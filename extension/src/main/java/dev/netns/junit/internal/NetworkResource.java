@@ -34,6 +34,7 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
   private final DefaultNetwork network;
   private final String owner;
   private final ThreadLeakPolicy leakPolicy;
+  private final FaultEffectPolicy faultEffects;
   private final NamespaceBindings bindings;
   private final Diagnostics diagnostics;
 
@@ -41,12 +42,14 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
       DefaultNetwork network,
       String owner,
       ThreadLeakPolicy leakPolicy,
+      FaultEffectPolicy faultEffects,
       NamespaceBindings bindings,
       Diagnostics diagnostics,
       boolean machineView) {
     this.network = network;
     this.owner = owner;
     this.leakPolicy = leakPolicy;
+    this.faultEffects = faultEffects;
     this.bindings = bindings;
     this.diagnostics = diagnostics;
     HostNames.register(network, machineView);
@@ -68,6 +71,10 @@ final class NetworkResource implements AutoCloseable, ExtensionContext.Store.Clo
     // A schedule left running would go on applying faults while the network is taken down.
     network.stopNemeses(failures);
     diagnostics.beforeTeardown();
+    if (faultEffects == FaultEffectPolicy.REQUIRE && !diagnostics.failed()) {
+      // Read while the faults' namespaces are all still there.
+      FaultEffects.check(owner, network.running().faults().applied()).ifPresent(failures::add);
+    }
     boolean pause = diagnostics.pauseRequested();
     if (!pause) {
       for (DefaultNetNs ns : network.handles()) {

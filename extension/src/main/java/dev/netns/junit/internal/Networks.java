@@ -50,6 +50,7 @@ final class Networks {
           network,
           owner,
           settings.threadLeaks(),
+          settings.faultEffects(),
           bindings,
           diagnostics.start(network),
           settings.machineView());

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ReportLayout {
   static final String REPORT_FILE = "report.txt";
   static final String PAGE_FILE = "report.html";
+  static final String HISTORY_PAGE_FILE = "history.html";
+  static final String HISTORY_EDN_FILE = "history.edn";
   static final String SHARED_NETWORK_DIR = "shared-network";
 
   private ReportLayout() {}
@@ -70,7 +72,11 @@ final class ReportLayout {
   /** Deletes files an earlier run of the same test left, which would pass for this run's. */
   static void deleteStale(Path dir) throws IOException {
     try (DirectoryStream<Path> old =
-        Files.newDirectoryStream(dir, "{*.pcap," + REPORT_FILE + "," + PAGE_FILE + "}")) {
+        Files.newDirectoryStream(
+            dir,
+            "{*.pcap,"
+                + String.join(",", REPORT_FILE, PAGE_FILE, HISTORY_PAGE_FILE, HISTORY_EDN_FILE)
+                + "}")) {
       for (Path file : old) {
         Files.deleteIfExists(file);
       }

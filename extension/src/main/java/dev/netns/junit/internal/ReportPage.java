@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param failure the failure's first line, or empty
  * @param trace the failure's stack trace without JUnit's frames, or empty
  * @param moment when the state was read, for example "when the test failed, 2026-...Z"
+ * @param effects what each fault applied during the test did ({@link FaultEffects#lines})
  */
 record ReportPage(
     Topology topology,
@@ -34,7 +35,18 @@ record ReportPage(
     String test,
     String failure,
     String trace,
-    String moment) {
+    String moment,
+    List<String> effects) {
+
+  ReportPage(
+      Topology topology,
+      List<Fault> faults,
+      String test,
+      String failure,
+      String trace,
+      String moment) {
+    this(topology, faults, test, failure, trace, moment, List.of());
+  }
 
   /** A fault in force: its description and what it acts on. */
   record Fault(String description, FaultScope scope) {
@@ -53,6 +65,7 @@ record ReportPage(
 
   ReportPage {
     faults = List.copyOf(faults);
+    effects = List.copyOf(effects);
   }
 
   /** The page, with links to {@code captures} relative to {@code directory}, the page's own. */
@@ -112,6 +125,13 @@ record ReportPage(
       page.append("<li>").append(esc(fault.description())).append("</li>\n");
     }
     page.append("</ul>\n");
+    if (!effects.isEmpty()) {
+      page.append("<h2>What each fault did</h2>\n<ul class=\"fault-effects\">\n");
+      for (String effect : effects) {
+        page.append("<li>").append(esc(effect)).append("</li>\n");
+      }
+      page.append("</ul>\n");
+    }
   }
 
   private void hostTable(StringBuilder page) {

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.opentest4j.TestAbortedException;
@@ -32,6 +34,10 @@ final class RunningNemesis implements Nemesis {
   private final long seed;
   private final SeedOrigin origin;
   private final Optional<History> history;
+
+  /** The history's record of each fault in force, ended when it heals. */
+  private final Map<ScheduledFault, History.FaultSpan> spans = new ConcurrentHashMap<>();
+
   private final List<AppliedFault> applied = new ArrayList<>();
   private final Thread thread;
   private long origin0;
@@ -171,7 +177,7 @@ final class RunningNemesis implements Nemesis {
   }
 
   private void record(ScheduledFault planned, String description) {
-    history.ifPresent(h -> h.fault(description));
+    history.ifPresent(h -> spans.put(planned, h.faultStarted(description)));
     synchronized (this) {
       applied.add(new AppliedFault(planned, description, since(), Optional.empty()));
     }
@@ -179,7 +185,10 @@ final class RunningNemesis implements Nemesis {
 
   private void heal(ScheduledFault planned, Fault fault) {
     fault.heal();
-    history.ifPresent(h -> h.fault("healed " + fault.description()));
+    History.FaultSpan span = spans.remove(planned);
+    if (span != null) {
+      span.healed();
+    }
     synchronized (this) {
       for (int i = applied.size() - 1; i >= 0; i--) {
         AppliedFault a = applied.get(i);

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param captureMaxBytes the size bound of each capture file
  * @param pauseSeconds -1: no pause; 0: keep a failed test's network until the JVM exits; n: also
  *     hold the failed test n seconds
+ * @param machineView threads inside a namespace see its /proc/net, /sys and host name
+ * @param faultEffects whether a test whose faults touched no traffic fails
  */
 record Settings(
     RequirePolicy require,
@@ -39,7 +41,8 @@ record Settings(
     Capture.Mode capture,
     long captureMaxBytes,
     long pauseSeconds,
-    boolean machineView) {
+    boolean machineView,
+    FaultEffectPolicy faultEffects) {
 
   static final String CI_ENVIRONMENT_VARIABLE = "CI";
   static final Path DEFAULT_REPORT_DIR = Path.of("target", "netns-reports");
@@ -117,7 +120,15 @@ record Settings(
         parameters
             .apply(NetNamespace.MACHINE_VIEW_PROPERTY_NAME)
             .map(v -> parseBoolean(NetNamespace.MACHINE_VIEW_PROPERTY_NAME, v))
-            .orElse(true));
+            .orElse(true),
+        parameters
+            .apply(NetNamespace.REQUIRE_FAULT_EFFECT_PROPERTY_NAME)
+            .map(
+                v ->
+                    parseBoolean(NetNamespace.REQUIRE_FAULT_EFFECT_PROPERTY_NAME, v)
+                        ? FaultEffectPolicy.REQUIRE
+                        : FaultEffectPolicy.REPORT)
+            .orElse(FaultEffectPolicy.REPORT));
   }
 
   /** The configured seed, or one chosen for a new network. */

@@ -44,5 +44,14 @@ class SettingsTest {
     assertThat(settings.capture()).isEqualTo(dev.netns.junit.Capture.Mode.NEVER);
     assertThat(settings.captureMaxBytes()).isEqualTo(8L << 20);
     assertThat(settings.pauseSeconds()).isEqualTo(-1);
+    assertThat(settings.faultEffects()).isEqualTo(FaultEffectPolicy.REPORT);
+  }
+
+  @Test
+  void requireEffectTurnsOnStrictMode() {
+    assertThat(parse(Map.of("netns.faults.requireEffect", "true"), null).faultEffects())
+        .isEqualTo(FaultEffectPolicy.REQUIRE);
+    assertThat(parse(Map.of("netns.faults.requireEffect", " FALSE "), null).faultEffects())
+        .isEqualTo(FaultEffectPolicy.REPORT);
   }
 }
