@@ -16,6 +16,7 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sees them.
  */
 @Tag("privileged")
+@Isolated("a recording sees the events of every test running at the same time")
 class FlightRecorderTest {
   @BeforeEach
   void requirePrivileges() {
