@@ -305,6 +305,17 @@ public final class FaultInjector {
     return splices.counters(new SplicePoint.OfLink(link), from.equals(link.a()));
   }
 
+  /**
+   * Registers a fault that acts on a process node rather than on the network (a pause, a crash),
+   * done already by the caller; {@code heal} undoes it. Listed and healed with the others.
+   */
+  public ActiveFault node(String host, String node, String effect, Runnable heal) {
+    return register(
+        effect + " node " + node + " in " + host,
+        new FaultScope.NodeState(host, node, effect),
+        List.of(heal));
+  }
+
   private synchronized ActiveFault register(
       String description, FaultScope scope, List<Runnable> heal) {
     ActiveFault fault = new ActiveFault(description, scope, heal);

@@ -1,9 +1,11 @@
 package dev.netns.junit.internal;
 
 import dev.netns.junit.AssignedAddress;
+import dev.netns.junit.JavaNode;
 import dev.netns.junit.NeighbourEntry;
 import dev.netns.junit.NetInterface;
 import dev.netns.junit.NetNs;
+import dev.netns.junit.Node;
 import dev.netns.junit.RouteEntry;
 import dev.netns.kernel.Failures;
 import dev.netns.kernel.NetworkNamespace;
@@ -31,6 +33,7 @@ final class DefaultNetNs implements NetNs {
   private final NetworkNamespace namespace;
   private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
   private final List<Process> processes = new CopyOnWriteArrayList<>();
+  private final List<ProcessNode> nodes = new CopyOnWriteArrayList<>();
 
   private final DefaultNetwork network;
 
@@ -41,7 +44,7 @@ final class DefaultNetNs implements NetNs {
   }
 
   @Override
-  public dev.netns.junit.Network network() {
+  public DefaultNetwork network() {
     return network;
   }
 
@@ -91,6 +94,31 @@ final class DefaultNetNs implements NetNs {
     Process process = io(() -> builder.start());
     processes.add(process);
     return process;
+  }
+
+  @Override
+  public Node startNode(String name, ProcessBuilder builder) throws IOException {
+    return started("startNode", ProcessNode.of("startNode", this, name, builder));
+  }
+
+  @Override
+  public Node startJava(JavaNode spec) throws IOException {
+    return started("startJava", ProcessNode.of("startJava", this, spec));
+  }
+
+  private synchronized Node started(String call, ProcessNode node) throws IOException {
+    if (nodes.stream().anyMatch(n -> n.name().equals(node.name()))) {
+      throw new IllegalArgumentException(
+          call
+              + ": namespace "
+              + name
+              + " has a node named '"
+              + node.name()
+              + "' already; restart() that one, or name this one otherwise");
+    }
+    node.launch();
+    nodes.add(node);
+    return node;
   }
 
   @Override
@@ -217,8 +245,11 @@ final class DefaultNetNs implements NetNs {
     dev.netns.kernel.Sysctls.write(namespace, key, value);
   }
 
-  /** Stops what the test started through this handle: executors, then processes. */
+  /** Stops what the test started through this handle: nodes, executors, then processes. */
   void stopStarted(Failures failures) {
+    for (ProcessNode node : nodes) {
+      node.stopAtTeardown(failures);
+    }
     for (ExecutorService executor : executors) {
       executor.shutdownNow();
     }

@@ -29,8 +29,15 @@ final class DefaultNetwork implements Network {
   private final long defaultSeed;
   private final List<String> seedsUsed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  DefaultNetwork(RunningTopology running, boolean required, long defaultSeed) {
+  private final java.nio.file.Path nodeOutputDirectory;
+
+  DefaultNetwork(
+      RunningTopology running,
+      boolean required,
+      long defaultSeed,
+      java.nio.file.Path nodeOutputDirectory) {
     this.running = running;
+    this.nodeOutputDirectory = nodeOutputDirectory;
     this.required = required;
     this.defaultSeed = defaultSeed;
     running
@@ -53,6 +60,11 @@ final class DefaultNetwork implements Network {
   /** Descriptions of the userspace impairments this network ran, with their seeds. */
   List<String> seedsUsed() {
     return List.copyOf(seedsUsed);
+  }
+
+  /** Where the output files of nodes started in this network go: the test's report directory. */
+  java.nio.file.Path nodeOutputDirectory() {
+    return nodeOutputDirectory;
   }
 
   RunningTopology running() {

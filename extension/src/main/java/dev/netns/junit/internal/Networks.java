@@ -41,7 +41,11 @@ final class Networks {
       NamespaceBindings bindings =
           settings.bind() ? NamespaceBindings.bind(running.namespaces()) : NamespaceBindings.none();
       DefaultNetwork network =
-          new DefaultNetwork(running, settings.require().fails(), settings.seedForNewNetwork());
+          new DefaultNetwork(
+              running,
+              settings.require().fails(),
+              settings.seedForNewNetwork(),
+              ReportLayout.testDirectory(settings.reportDir(), context));
       return new NetworkResource(
           network,
           owner,

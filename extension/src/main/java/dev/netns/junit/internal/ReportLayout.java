@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Where a network's failure report and packet captures go: {@code
  * <reportDir>/<class>/<method>/report.txt}, its page {@code report.html} and {@code
- * .../<host>-<interface>.pcap}.
+ * .../<host>-<interface>.pcap}, and the output of nodes, {@code .../<host>-<node>.log}.
  */
 final class ReportLayout {
   static final String REPORT_FILE = "report.txt";
@@ -46,6 +46,11 @@ final class ReportLayout {
     return dir.resolve(safe(host + "-" + link) + ".pcap");
   }
 
+  /** The output file of a node started in {@code host}. */
+  static Path nodeOutputFile(Path dir, String host, String node) {
+    return dir.resolve(safe(host + "-" + node) + ".log");
+  }
+
   private static String safe(String name) {
     return name.replaceAll("[^A-Za-z0-9._$-]", "_");
   }
@@ -70,7 +75,7 @@ final class ReportLayout {
   /** Deletes files an earlier run of the same test left, which would pass for this run's. */
   static void deleteStale(Path dir) throws IOException {
     try (DirectoryStream<Path> old =
-        Files.newDirectoryStream(dir, "{*.pcap," + REPORT_FILE + "," + PAGE_FILE + "}")) {
+        Files.newDirectoryStream(dir, "{*.pcap,*.log," + REPORT_FILE + "," + PAGE_FILE + "}")) {
       for (Path file : old) {
         Files.deleteIfExists(file);
       }
