@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.netns.junit.Fault;
+import dev.netns.junit.JavaNode;
 import dev.netns.junit.Lan;
 import dev.netns.junit.NetNamespace;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Network;
+import dev.netns.junit.Node;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Apache ZooKeeper ensemble split by a network partition.
  *
- * <p>Three servers, each its own JVM process started inside its own namespace, share one LAN with a
- * client namespace. Separate processes are the honest choice: each server then has only its own
- * namespace's network, exactly like three machines, and nothing (no shared thread pool, no
+ * <p>Three servers, each its own JVM started as a {@link Node} inside its own namespace, share one
+ * LAN with a client namespace. Separate processes are the honest choice: each server then has only
+ * its own namespace's network, exactly like three machines, and nothing (no shared thread pool, no
  * in-process shortcut) can carry traffic around the partition.
  *
  * <p>The test finds the leader, cuts it off from the other two servers, and checks what ZooKeeper
@@ -120,8 +122,12 @@ class ZooKeeperPartitionTest {
     }
   }
 
-  /** Starts server {@code id} as a JVM process inside namespace zk{id}. */
-  private static void startServer(Network network, Path dir, int id) throws IOException {
+  /**
+   * Starts server {@code id} as a JVM node inside namespace zk{id}, and waits until it accepts
+   * clients. Its output lands beside the test's report ({@code zk1-zk1.log}); the node is killed at
+   * teardown.
+   */
+  private static Node startServer(Network network, Path dir, int id) throws IOException {
     Path data = Files.createDirectories(dir.resolve("zk" + id));
     Files.writeString(data.resolve("myid"), Integer.toString(id));
     StringBuilder config = new StringBuilder();
@@ -141,20 +147,18 @@ class ZooKeeperPartitionTest {
     }
     Path cfg = data.resolve("zoo.cfg");
     Files.writeString(cfg, config);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder server =
-        new ProcessBuilder(
-                java,
-                "-Xmx128m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                cfg.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("server.log").toFile());
-    // Started from zk{id}'s thread, the server process lives in zk{id}; stopped at teardown.
-    network.namespace("zk" + id).start(server);
+    Node server =
+        network
+            .namespace("zk" + id)
+            .startJava(
+                JavaNode.main("org.apache.zookeeper.server.quorum.QuorumPeerMain")
+                    .name("zk" + id)
+                    .jvmOptions("-Xmx128m")
+                    .systemProperty("org.slf4j.simpleLogger.defaultLogLevel", "info")
+                    .args(cfg.toString())
+                    .workingDirectory(data));
+    server.awaitPort(CLIENT_PORT, PATIENCE);
+    return server;
   }
 
   /** A client session made inside the client namespace, talking to the given servers only. */
