@@ -115,11 +115,17 @@ class NodeTeardownTest {
     EngineExecutionResults results = run(FailsWhilePaused.class);
     results.testEvents().assertStatistics(s -> s.failed(1));
     Path dir = reports.resolve(FailsWhilePaused.class.getName()).resolve("fails");
-    assertThat(Files.readString(dir.resolve("report.txt")))
-        .contains("== faults in force\n  pause node sleeper in n1\n");
-    assertThat(Files.readAllLines(dir.resolve("n1-sleeper.log"))).containsExactly("zzz");
     @SuppressWarnings("unchecked")
     long pid = ((List<Long>) SEEN.get("pids")).get(0);
+    Path output = dir.resolve("n1-sleeper.log");
+    assertThat(Files.readString(dir.resolve("report.txt")))
+        .contains(
+            "== faults in force\n  pause node sleeper in n1\n\n== nodes\n  sleeper in n1: pid "
+                + pid
+                + ", paused; output: "
+                + output
+                + "\n");
+    assertThat(Files.readAllLines(output)).containsExactly("zzz");
     assertThat(NodeTest.runs(pid)).isFalse();
   }
 

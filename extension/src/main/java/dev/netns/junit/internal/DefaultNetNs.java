@@ -106,6 +106,11 @@ final class DefaultNetNs implements NetNs {
     return started("startJava", ProcessNode.of("startJava", this, spec));
   }
 
+  /** The nodes started in this namespace, oldest first. */
+  List<ProcessNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
   private synchronized Node started(String call, ProcessNode node) throws IOException {
     if (nodes.stream().anyMatch(n -> n.name().equals(node.name()))) {
       throw new IllegalArgumentException(

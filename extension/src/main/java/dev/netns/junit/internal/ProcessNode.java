@@ -238,11 +238,12 @@ final class ProcessNode implements Node {
               + pausedBy.description()
               + "'; heal that fault first");
     }
-    ProcessTree.stop(process.toHandle());
     ActiveFault fault;
     try {
+      ProcessTree.stop(process.toHandle());
       fault = faults().node(namespace.name(), name, "pause", () -> resume(process));
     } catch (RuntimeException e) {
+      // Half-way: what was stopped runs again.
       resume(process);
       throw e;
     }
@@ -548,6 +549,30 @@ final class ProcessNode implements Node {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(call + ": interrupted", e);
     }
+  }
+
+  /**
+   * For the failure report: {@code records in n1: pid 4711, paused; output: /.../n1-records.log}.
+   */
+  synchronized String report() {
+    Process process = current;
+    String state;
+    if (isPaused()) {
+      state = "paused";
+    } else if (process.isAlive()) {
+      state = "running";
+    } else {
+      state = "exited with status " + process.exitValue();
+    }
+    return name
+        + " in "
+        + namespace.name()
+        + ": pid "
+        + process.pid()
+        + ", "
+        + state
+        + "; output: "
+        + output.file();
   }
 
   @Override
