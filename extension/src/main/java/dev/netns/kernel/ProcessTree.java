@@ -48,6 +48,38 @@ public final class ProcessTree {
    */
   public static List<ProcessHandle> stop(ProcessHandle root) {
     Set<ProcessHandle> stopped = new LinkedHashSet<>();
+    if (!freeze(root, stopped)) {
+      throw new IllegalStateException(
+          "process tree of pid "
+              + root.pid()
+              + " did not stop within "
+              + FREEZE_WITHIN.toMillis()
+              + " ms of SIGSTOP: "
+              + stopped.stream()
+                  .map(p -> p.pid() + " " + state(p.pid()))
+                  .collect(Collectors.joining(", ")));
+    }
+    return List.copyOf(stopped);
+  }
+
+  /**
+   * Stops the tree, then kills (SIGKILL) every member; returns them, root first. A member that
+   * would not stop in time (in uninterruptible sleep, say) is killed all the same: SIGKILL takes it
+   * as soon as it wakes.
+   */
+  public static List<ProcessHandle> kill(ProcessHandle root) {
+    Set<ProcessHandle> members = new LinkedHashSet<>();
+    freeze(root, members);
+    members.addAll(of(root));
+    signal(members, ProcessSignal.SIGKILL);
+    return List.copyOf(members);
+  }
+
+  /**
+   * SIGSTOP to the root and every descendant into {@code stopped}, again for members that appear,
+   * until all are stopped and none appears (true), or 5 s passed (false).
+   */
+  private static boolean freeze(ProcessHandle root, Set<ProcessHandle> stopped) {
     long deadline = System.nanoTime() + FREEZE_WITHIN.toNanos();
     while (true) {
       boolean grew = false;
@@ -58,28 +90,13 @@ public final class ProcessTree {
         }
       }
       if (!grew && stopped.stream().allMatch(ProcessTree::stoppedOrGone)) {
-        return List.copyOf(stopped);
+        return true;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "process tree of pid "
-                + root.pid()
-                + " did not stop within "
-                + FREEZE_WITHIN.toMillis()
-                + " ms of SIGSTOP: "
-                + stopped.stream()
-                    .map(p -> p.pid() + " " + state(p.pid()))
-                    .collect(Collectors.joining(", ")));
+        return false;
       }
       pause();
     }
-  }
-
-  /** Stops the tree, then kills (SIGKILL) every member; returns them, root first. */
-  public static List<ProcessHandle> kill(ProcessHandle root) {
-    List<ProcessHandle> frozen = stop(root);
-    signal(frozen, ProcessSignal.SIGKILL);
-    return frozen;
   }
 
   /** Sends {@code signal} to each of {@code members} still alive. */
