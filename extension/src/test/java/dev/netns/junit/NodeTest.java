@@ -239,6 +239,9 @@ class NodeTest {
         .hasMessage(
             "startJava: namespace n1 has a node named 'records' already; restart() that one, or"
                 + " name this one otherwise");
+    assertThat(node.hasLogged("listening on 7000"))
+        .as("the first node's output, untouched")
+        .isTrue();
     node.kill();
     assertThatThrownBy(node::pause)
         .isInstanceOf(IllegalStateException.class)

@@ -97,13 +97,15 @@ final class DefaultNetNs implements NetNs {
   }
 
   @Override
-  public Node startNode(String name, ProcessBuilder builder) throws IOException {
-    return started("startNode", ProcessNode.of("startNode", this, name, builder));
+  public synchronized Node startNode(String name, ProcessBuilder builder) throws IOException {
+    requireNewNode("startNode", name);
+    return started(ProcessNode.of("startNode", this, name, builder));
   }
 
   @Override
-  public Node startJava(JavaNode spec) throws IOException {
-    return started("startJava", ProcessNode.of("startJava", this, spec));
+  public synchronized Node startJava(JavaNode spec) throws IOException {
+    requireNewNode("startJava", spec == null ? null : spec.name());
+    return started(ProcessNode.of("startJava", this, spec));
   }
 
   /** The nodes started in this namespace, oldest first. */
@@ -111,16 +113,20 @@ final class DefaultNetNs implements NetNs {
     return List.copyOf(nodes);
   }
 
-  private synchronized Node started(String call, ProcessNode node) throws IOException {
-    if (nodes.stream().anyMatch(n -> n.name().equals(node.name()))) {
+  /** Before anything is made: the output file of a node of the same name is that node's. */
+  private void requireNewNode(String call, String node) {
+    if (nodes.stream().anyMatch(n -> n.name().equals(node))) {
       throw new IllegalArgumentException(
           call
               + ": namespace "
               + name
               + " has a node named '"
-              + node.name()
+              + node
               + "' already; restart() that one, or name this one otherwise");
     }
+  }
+
+  private Node started(ProcessNode node) throws IOException {
     node.launch();
     nodes.add(node);
     return node;
