@@ -431,6 +431,56 @@ public final class FaultKind {
                     })));
   }
 
+  /**
+   * Pauses one of {@code nodes} (SIGSTOP to its process tree, as {@link Node#pause()}), chosen from
+   * the seed, for the fault's duration: a long GC pause or a stopped VM. {@code pause node n1/zk in
+   * n1}.
+   *
+   * <pre>{@code
+   * FaultSchedule.builder().add(FaultKind.pauseNode(zk1, zk2, zk3)).build();
+   * }</pre>
+   */
+  public static FaultKind pauseNode(Node... nodes) {
+    return nodeKind("pause", "FaultKind.pauseNode", nodes, Node::pause);
+  }
+
+  /**
+   * Kills one of {@code nodes} (SIGKILL to its process tree, as {@link Node#crash()}), chosen from
+   * the seed, and restarts it with its data when the fault's time is up: {@code crash node zk in
+   * n1}.
+   */
+  public static FaultKind crashNode(Node... nodes) {
+    return nodeKind("crash", "FaultKind.crashNode", nodes, Node::crash);
+  }
+
+  private static FaultKind nodeKind(
+      String verb, String call, Node[] nodes, java.util.function.Function<Node, Fault> start) {
+    Objects.requireNonNull(nodes, "nodes");
+    if (nodes.length == 0) {
+      throw new IllegalArgumentException(call + ": name at least one node");
+    }
+    // Sorted by namespace and name, so that the seed picks the same node whatever the order given.
+    List<Node> sorted = new ArrayList<>();
+    for (Node node : nodes) {
+      sorted.add(Objects.requireNonNull(node, call + ": a node is null"));
+    }
+    sorted.sort(
+        java.util.Comparator.comparing((Node n) -> n.namespace().name()).thenComparing(Node::name));
+    return new FaultKind(
+        verb + " node",
+        0,
+        (random, targets, length) -> {
+          Node node = sorted.get(random.nextInt(sorted.size()));
+          return List.of(
+              new Draft(
+                  verb + " node " + node.name() + " in " + node.namespace().name(),
+                  List.of(node.namespace().name()),
+                  0,
+                  length,
+                  (network, seed) -> start.apply(node)));
+        });
+  }
+
   static long positiveMillis(String call, String what, Duration duration) {
     Objects.requireNonNull(duration, what);
     if (duration.isNegative() || duration.isZero() || duration.toMillis() == 0) {

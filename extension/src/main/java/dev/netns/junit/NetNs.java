@@ -58,6 +58,36 @@ public interface NetNs {
   Process start(ProcessBuilder builder) throws IOException;
 
   /**
+   * Starts {@code builder}'s command as a {@link Node} named {@code name} inside the namespace: a
+   * process the test can kill, restart, pause and wait for. The builder's command, working
+   * directory and environment are copied (later changes to it do not reach the node); its redirects
+   * are not: the node's output goes to {@link Node#output()}.
+   *
+   * <pre>{@code
+   * Node web = n1.startNode("web", httpServer);  // any ProcessBuilder: python3 -m http.server 8000
+   * web.awaitPort(8000, Duration.ofSeconds(10));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for a name that is not 1 to 64 letters, digits, '.', '_' or
+   *     '-', a name this namespace has a node of already, or a working directory that does not
+   *     exist
+   */
+  Node startNode(String name, ProcessBuilder builder) throws IOException;
+
+  /**
+   * Starts a Java main class as a {@link Node} of its own JVM inside the namespace.
+   *
+   * <pre>{@code
+   * Node server = n1.startJava(JavaNode.main(KeyValueServer.class).args("7000"));
+   * server.awaitLogLine("listening", Duration.ofSeconds(10));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when there is no java launcher in the spec's java home, or as
+   *     {@link #startNode}
+   */
+  Node startJava(JavaNode spec) throws IOException;
+
+  /**
    * Sockets created in this namespace. {@code createSocket(host, port)} connects from inside;
    * unconnected sockets get their descriptor inside before they are returned.
    */

@@ -77,6 +77,9 @@ final class JnaLibC implements LibC {
     // chdir(2)
     static native int chdir(String path) throws LastErrorException;
 
+    // kill(2)
+    static native int kill(int pid, int sig) throws LastErrorException;
+
     // umount2(2)
     static native int umount2(String target, int flags) throws LastErrorException;
 
@@ -291,6 +294,19 @@ final class JnaLibC implements LibC {
       C.sethostname(bytes, bytes.length);
     } catch (LastErrorException e) {
       throw failure("sethostname(" + name + ")", e);
+    }
+  }
+
+  @Override
+  public void kill(long pid, int sig) {
+    if (pid <= 0 || pid > Integer.MAX_VALUE) {
+      // 0 and negative pids signal process groups or every process: never meant here.
+      throw new IllegalArgumentException("kill: pid " + pid + " is no single process");
+    }
+    try {
+      C.kill((int) pid, sig);
+    } catch (LastErrorException e) {
+      throw failure("kill(" + pid + ", " + sig + ")", e);
     }
   }
 

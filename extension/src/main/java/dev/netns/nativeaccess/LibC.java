@@ -118,6 +118,17 @@ public interface LibC {
   /** sethostname(2): names the calling thread's UTS namespace. */
   void sethostname(String name);
 
+  int SIGKILL = 9;
+  int SIGTERM = 15;
+  int SIGCONT = 18;
+  int SIGSTOP = 19;
+
+  /**
+   * kill(2): sends signal {@code sig} to process {@code pid} (a positive pid only: no process
+   * groups, no broadcast).
+   */
+  void kill(long pid, int sig);
+
   /** chdir(2): the calling thread's working directory (per thread once it has its own fs). */
   void chdir(String path);
 

@@ -422,6 +422,18 @@ public final class FaultInjector {
     };
   }
 
+  /**
+   * Registers a fault that acts on a process node rather than on the network (a pause, a crash),
+   * done already by the caller; {@code heal} undoes it. Listed and healed with the others.
+   */
+  public ActiveFault node(String host, String node, String effect, Runnable heal) {
+    return register(
+        effect + " node " + node + " in " + host,
+        new FaultScope.NodeState(host, node, effect),
+        List.of(heal),
+        () -> FaultCounts.notCounted("acts on a process, not on packets"));
+  }
+
   private synchronized ActiveFault register(
       String description, FaultScope scope, List<Runnable> heal, EffectMeter meter) {
     ActiveFault fault = new ActiveFault(description, scope, heal, meter);

@@ -45,4 +45,13 @@ public sealed interface FaultScope {
    * @param effect the impairment in short, for example {@code rate 1000000 bit/s}
    */
   record Impaired(String host, String interfaceName, String effect) implements FaultScope {}
+
+  /**
+   * A process node of a host paused or crashed: the network is whole, the node is not.
+   *
+   * @param host the namespace the node runs in
+   * @param node the node's name
+   * @param effect what was done to it, for example {@code paused}
+   */
+  record NodeState(String host, String node, String effect) implements FaultScope {}
 }

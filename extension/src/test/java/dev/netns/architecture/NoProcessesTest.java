@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The library talks to the kernel itself: nothing in its main code starts a process (no ip, tc or
  * nsenter). The one exception is the API that starts the user's own processes inside a namespace
- * ({@code NetNs.exec} and {@code NetNs.start}).
+ * ({@code NetNs.exec} and {@code NetNs.start}), and the nodes built on it ({@code NetNs.startNode}
+ * and {@code NetNs.startJava}), which copy the user's command into a builder of their own and start
+ * it through {@code NetNs.start}.
  */
 class NoProcessesTest {
   private static final Pattern STARTS_A_PROCESS =
@@ -21,6 +23,8 @@ class NoProcessesTest {
           "new ProcessBuilder|Runtime\\.getRuntime\\(\\)\\s*\\.exec|ProcessBuilder\\.startPipeline");
   private static final Path USER_PROCESSES =
       Path.of("src/main/java/dev/netns/junit/internal/DefaultNetNs.java");
+  private static final Path USER_NODES =
+      Path.of("src/main/java/dev/netns/junit/internal/ProcessNode.java");
 
   @Test
   void mainCodeStartsNoProcessOfItsOwn() throws IOException {
@@ -29,7 +33,7 @@ class NoProcessesTest {
       offenders =
           files
               .filter(p -> p.toString().endsWith(".java"))
-              .filter(p -> !p.equals(USER_PROCESSES))
+              .filter(p -> !p.equals(USER_PROCESSES) && !p.equals(USER_NODES))
               .filter(NoProcessesTest::startsAProcess)
               .toList();
     }
@@ -41,6 +45,20 @@ class NoProcessesTest {
     String source = Files.readString(USER_PROCESSES);
     assertThat(STARTS_A_PROCESS.matcher(source).results().count()).isEqualTo(1);
     assertThat(source).contains("return start(new ProcessBuilder(command));");
+    assertThat(Pattern.compile("\\.start\\(\\)").matcher(source).results().count())
+        .as("calls that start a process: the one start path")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void nodesBuildOnlyTheUsersCommandAndStartItThroughTheOneStartPath() throws IOException {
+    String source = Files.readString(USER_NODES);
+    assertThat(STARTS_A_PROCESS.matcher(source).results().map(r -> r.group()).toList()).hasSize(2);
+    assertThat(source)
+        .contains("new ProcessBuilder(List.copyOf(builder.command()))")
+        .contains("new ProcessBuilder(spec.command())")
+        .contains("current = namespace.start(builder);")
+        .doesNotContain(".start()");
   }
 
   private static boolean startsAProcess(Path file) {

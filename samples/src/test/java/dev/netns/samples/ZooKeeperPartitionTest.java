@@ -1,5 +1,12 @@
 package dev.netns.samples;
 
+import static dev.netns.samples.ZooKeeperEnsemble.PATIENCE;
+import static dev.netns.samples.ZooKeeperEnsemble.SERVERS;
+import static dev.netns.samples.ZooKeeperEnsemble.awaitLeader;
+import static dev.netns.samples.ZooKeeperEnsemble.bytes;
+import static dev.netns.samples.ZooKeeperEnsemble.connect;
+import static dev.netns.samples.ZooKeeperEnsemble.srvr;
+import static dev.netns.samples.ZooKeeperEnsemble.startServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,26 +15,14 @@ import dev.netns.junit.Lan;
 import dev.netns.junit.NetNamespace;
 import dev.netns.junit.NetNs;
 import dev.netns.junit.Network;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import dev.netns.junit.Node;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -36,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Apache ZooKeeper ensemble split by a network partition.
  *
- * <p>Three servers, each its own JVM process started inside its own namespace, share one LAN with a
- * client namespace. Separate processes are the honest choice: each server then has only its own
- * namespace's network, exactly like three machines, and nothing (no shared thread pool, no
+ * <p>Three servers, each its own JVM started as a {@link Node} inside its own namespace, share one
+ * LAN with a client namespace. Separate processes are the honest choice: each server then has only
+ * its own namespace's network, exactly like three machines, and nothing (no shared thread pool, no
  * in-process shortcut) can carry traffic around the partition.
  *
  * <p>The test finds the leader, cuts it off from the other two servers, and checks what ZooKeeper
@@ -57,10 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
     subnet = "10.0.0.0/24",
     hosts = {"zk1", "zk2", "zk3", "client"})
 class ZooKeeperPartitionTest {
-  private static final List<String> SERVERS = List.of("zk1", "zk2", "zk3");
-  private static final int CLIENT_PORT = 2181;
-  private static final Duration PATIENCE = Duration.ofSeconds(40);
-
   @Test
   void majorityElectsANewLeaderAndTheOldOneRejoins(Network network, @TempDir Path dir)
       throws Exception {
@@ -118,134 +109,5 @@ class ZooKeeperPartitionTest {
     } finally {
       zk.close();
     }
-  }
-
-  /** Starts server {@code id} as a JVM process inside namespace zk{id}. */
-  private static void startServer(Network network, Path dir, int id) throws IOException {
-    Path data = Files.createDirectories(dir.resolve("zk" + id));
-    Files.writeString(data.resolve("myid"), Integer.toString(id));
-    StringBuilder config = new StringBuilder();
-    config.append("tickTime=200\ninitLimit=10\nsyncLimit=5\n");
-    config.append("dataDir=").append(data).append('\n');
-    config.append("clientPortAddress=").append(address(network, "zk" + id)).append('\n');
-    config.append("clientPort=").append(CLIENT_PORT).append('\n');
-    config.append("admin.enableServer=false\n");
-    config.append("4lw.commands.whitelist=srvr\n");
-    for (int peer = 1; peer <= 3; peer++) {
-      config
-          .append("server.")
-          .append(peer)
-          .append('=')
-          .append(address(network, "zk" + peer))
-          .append(":2888:3888\n");
-    }
-    Path cfg = data.resolve("zoo.cfg");
-    Files.writeString(cfg, config);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder server =
-        new ProcessBuilder(
-                java,
-                "-Xmx128m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                cfg.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("server.log").toFile());
-    // Started from zk{id}'s thread, the server process lives in zk{id}; stopped at teardown.
-    network.namespace("zk" + id).start(server);
-  }
-
-  /** A client session made inside the client namespace, talking to the given servers only. */
-  private static ZooKeeper connect(NetNs client, Network network, List<String> servers)
-      throws Exception {
-    StringBuilder connect = new StringBuilder();
-    for (String server : servers) {
-      connect.append(connect.length() == 0 ? "" : ",");
-      connect.append(address(network, server)).append(':').append(CLIENT_PORT);
-    }
-    CountDownLatch connected = new CountDownLatch(1);
-    // Constructed on the client's thread: ZooKeeper's own threads, and so its sockets, start
-    // there and stay in the client namespace.
-    ZooKeeper zk =
-        client.call(
-            () ->
-                new ZooKeeper(
-                    connect.toString(),
-                    10_000,
-                    event -> {
-                      if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                        connected.countDown();
-                      }
-                    }));
-    if (!connected.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-      zk.close();
-      throw new AssertionError("no ZooKeeper session with " + connect);
-    }
-    return zk;
-  }
-
-  /** Waits for one leader among {@code servers}, the others following; says what it saw if not. */
-  private static String awaitLeader(Network network, List<String> servers) {
-    try {
-      return await().atMost(PATIENCE).until(() -> leaderAmong(network, servers), l -> l != null);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(
-          "no single leader among " + servers + "; srvr says: " + modes(network, servers), e);
-    }
-  }
-
-  private static Map<String, String> modes(Network network, List<String> servers) {
-    Map<String, String> modes = new TreeMap<>();
-    for (String server : servers) {
-      modes.put(server, srvr(network, server));
-    }
-    return modes;
-  }
-
-  private static String leaderAmong(Network network, List<String> servers) {
-    Map<String, String> modes = modes(network, servers);
-    List<String> leaders =
-        modes.entrySet().stream()
-            .filter(e -> e.getValue().contains("Mode: leader"))
-            .map(Map.Entry::getKey)
-            .toList();
-    boolean othersFollow =
-        modes.values().stream()
-            .filter(v -> !v.contains("Mode: leader"))
-            .allMatch(v -> v.contains("Mode: follower"));
-    return leaders.size() == 1 && othersFollow ? leaders.get(0) : null;
-  }
-
-  /** The answer of ZooKeeper's {@code srvr} command, asked from the client namespace. */
-  private static String srvr(Network network, String server) {
-    InetAddress address = network.address(server);
-    try {
-      return network
-          .namespace("client")
-          .call(
-              () -> {
-                try (Socket socket = new Socket()) {
-                  socket.connect(new InetSocketAddress(address, CLIENT_PORT), 1_000);
-                  socket.setSoTimeout(2_000);
-                  OutputStream out = socket.getOutputStream();
-                  out.write("srvr".getBytes(StandardCharsets.US_ASCII));
-                  out.flush();
-                  InputStream in = socket.getInputStream();
-                  return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-              });
-    } catch (Exception e) {
-      return e.toString();
-    }
-  }
-
-  private static String address(Network network, String host) {
-    return network.address(host).getHostAddress();
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,9 +1,11 @@
 package dev.netns.junit.internal;
 
 import dev.netns.junit.AssignedAddress;
+import dev.netns.junit.JavaNode;
 import dev.netns.junit.NeighbourEntry;
 import dev.netns.junit.NetInterface;
 import dev.netns.junit.NetNs;
+import dev.netns.junit.Node;
 import dev.netns.junit.RouteEntry;
 import dev.netns.kernel.Failures;
 import dev.netns.kernel.NetworkNamespace;
@@ -31,6 +33,7 @@ final class DefaultNetNs implements NetNs {
   private final NetworkNamespace namespace;
   private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
   private final List<Process> processes = new CopyOnWriteArrayList<>();
+  private final List<ProcessNode> nodes = new CopyOnWriteArrayList<>();
 
   private final DefaultNetwork network;
 
@@ -41,7 +44,7 @@ final class DefaultNetNs implements NetNs {
   }
 
   @Override
-  public dev.netns.junit.Network network() {
+  public DefaultNetwork network() {
     return network;
   }
 
@@ -91,6 +94,42 @@ final class DefaultNetNs implements NetNs {
     Process process = io(() -> builder.start());
     processes.add(process);
     return process;
+  }
+
+  @Override
+  public synchronized Node startNode(String name, ProcessBuilder builder) throws IOException {
+    requireNewNode("startNode", name);
+    return started(ProcessNode.of("startNode", this, name, builder));
+  }
+
+  @Override
+  public synchronized Node startJava(JavaNode spec) throws IOException {
+    requireNewNode("startJava", spec == null ? null : spec.name());
+    return started(ProcessNode.of("startJava", this, spec));
+  }
+
+  /** The nodes started in this namespace, oldest first. */
+  List<ProcessNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** Before anything is made: the output file of a node of the same name is that node's. */
+  private void requireNewNode(String call, String node) {
+    if (nodes.stream().anyMatch(n -> n.name().equals(node))) {
+      throw new IllegalArgumentException(
+          call
+              + ": namespace "
+              + name
+              + " has a node named '"
+              + node
+              + "' already; restart() that one, or name this one otherwise");
+    }
+  }
+
+  private Node started(ProcessNode node) throws IOException {
+    node.launch();
+    nodes.add(node);
+    return node;
   }
 
   @Override
@@ -217,8 +256,11 @@ final class DefaultNetNs implements NetNs {
     dev.netns.kernel.Sysctls.write(namespace, key, value);
   }
 
-  /** Stops what the test started through this handle: executors, then processes. */
+  /** Stops what the test started through this handle: nodes, executors, then processes. */
   void stopStarted(Failures failures) {
+    for (ProcessNode node : nodes) {
+      node.stopAtTeardown(failures);
+    }
     for (ExecutorService executor : executors) {
       executor.shutdownNow();
     }

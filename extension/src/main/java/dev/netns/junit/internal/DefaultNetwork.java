@@ -35,9 +35,16 @@ final class DefaultNetwork implements Network {
   private final List<String> seedsUsed = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<RunningNemesis> nemeses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final java.nio.file.Path nodeOutputDirectory;
+
   DefaultNetwork(
-      RunningTopology running, boolean required, long defaultSeed, SeedOrigin seedOrigin) {
+      RunningTopology running,
+      boolean required,
+      long defaultSeed,
+      SeedOrigin seedOrigin,
+      java.nio.file.Path nodeOutputDirectory) {
     this.running = running;
+    this.nodeOutputDirectory = nodeOutputDirectory;
     this.required = required;
     this.defaultSeed = defaultSeed;
     this.seedOrigin = seedOrigin;
@@ -73,6 +80,11 @@ final class DefaultNetwork implements Network {
     for (RunningNemesis nemesis : nemeses) {
       failures.run(nemesis::stop);
     }
+  }
+
+  /** Where the output files of nodes started in this network go: the test's report directory. */
+  java.nio.file.Path nodeOutputDirectory() {
+    return nodeOutputDirectory;
   }
 
   RunningTopology running() {

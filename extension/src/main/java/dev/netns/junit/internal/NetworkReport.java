@@ -60,7 +60,7 @@ final class NetworkReport {
       List<String> seeds,
       List<String> captures) {
     NetworkReport report = new NetworkReport(network.running());
-    report.write(test, failure, moment, seeds, captures);
+    report.write(test, failure, moment, seeds, captures, nodes(network));
     return report.out.toString();
   }
 
@@ -86,8 +86,24 @@ final class NetworkReport {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
 
+  /** One line per node the test started: where it runs, its state, and its output file. */
+  private static List<String> nodes(DefaultNetwork network) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (DefaultNetNs ns : network.handles()) {
+      for (ProcessNode node : ns.nodes()) {
+        lines.add(node.report());
+      }
+    }
+    return lines;
+  }
+
   private void write(
-      String test, Throwable failure, String moment, List<String> seeds, List<String> captures) {
+      String test,
+      Throwable failure,
+      String moment,
+      List<String> seeds,
+      List<String> captures,
+      List<String> nodes) {
     line("netns-junit network report");
     line("test:    " + test);
     if (failure != null) {
@@ -153,6 +169,11 @@ final class NetworkReport {
       line("  none");
     }
     faults.forEach(f -> line("  " + f.description()));
+    if (!nodes.isEmpty()) {
+      line("");
+      line("== nodes");
+      nodes.forEach(n -> line("  " + n));
+    }
     if (!seeds.isEmpty()) {
       line("userspace impairments (replay with netns.seed or Impairment.withSeed):");
       seeds.forEach(s -> line("  " + s));

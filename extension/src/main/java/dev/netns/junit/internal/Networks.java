@@ -45,7 +45,8 @@ final class Networks {
               running,
               settings.require().fails(),
               settings.seedForNewNetwork(),
-              settings.seed().isPresent() ? SeedOrigin.SETTING : SeedOrigin.DRAWN);
+              settings.seed().isPresent() ? SeedOrigin.SETTING : SeedOrigin.DRAWN,
+              ReportLayout.testDirectory(settings.reportDir(), context));
       return new NetworkResource(
           network,
           owner,

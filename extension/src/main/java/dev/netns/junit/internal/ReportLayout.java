@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Where a network's failure report and packet captures go: {@code
  * <reportDir>/<class>/<method>/report.txt}, its page {@code report.html} and {@code
- * .../<host>-<interface>.pcap}.
+ * .../<host>-<interface>.pcap}, and the output of nodes, {@code .../<host>-<node>.log}.
  */
 final class ReportLayout {
   static final String REPORT_FILE = "report.txt";
@@ -48,6 +48,11 @@ final class ReportLayout {
     return dir.resolve(safe(host + "-" + link) + ".pcap");
   }
 
+  /** The output file of a node started in {@code host}. */
+  static Path nodeOutputFile(Path dir, String host, String node) {
+    return dir.resolve(safe(host + "-" + node) + ".log");
+  }
+
   private static String safe(String name) {
     return name.replaceAll("[^A-Za-z0-9._$-]", "_");
   }
@@ -74,7 +79,7 @@ final class ReportLayout {
     try (DirectoryStream<Path> old =
         Files.newDirectoryStream(
             dir,
-            "{*.pcap,"
+            "{*.pcap,*.log,"
                 + String.join(",", REPORT_FILE, PAGE_FILE, HISTORY_PAGE_FILE, HISTORY_EDN_FILE)
                 + "}")) {
       for (Path file : old) {

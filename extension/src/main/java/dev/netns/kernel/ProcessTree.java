@@ -1,0 +1,168 @@
+package dev.netns.kernel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A process and its descendants (as {@link ProcessHandle#descendants()} sees them: children of
+ * children, not orphans reparented away), frozen, resumed or killed as one.
+ *
+ * <p>A tree is killed by freezing it first: SIGSTOP to every member, again for members that
+ * appeared meanwhile, until every member is stopped and no new one appears; then SIGKILL to all.
+ * Killing the root first would orphan its children out of reach, and a member still running could
+ * fork a new one after the snapshot.
+ *
+ * <pre>{@code
+ * List<ProcessHandle> frozen = ProcessTree.stop(process.toHandle());
+ * ProcessTree.signal(frozen, ProcessSignal.SIGCONT);
+ * ProcessTree.kill(process.toHandle());
+ * }</pre>
+ */
+public final class ProcessTree {
+  private static final Duration FREEZE_WITHIN = Duration.ofSeconds(5);
+
+  private ProcessTree() {}
+
+  /** The root and its descendants now, root first. */
+  public static List<ProcessHandle> of(ProcessHandle root) {
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(root);
+    root.descendants().forEach(tree::add);
+    return tree;
+  }
+
+  /**
+   * Stops (SIGSTOP) the root and every descendant, until all are stopped and none appears; returns
+   * them, root first.
+   *
+   * @throws IllegalStateException if the tree keeps changing or running for 5 s
+   */
+  public static List<ProcessHandle> stop(ProcessHandle root) {
+    Set<ProcessHandle> stopped = new LinkedHashSet<>();
+    if (!freeze(root, stopped)) {
+      throw new IllegalStateException(
+          "process tree of pid "
+              + root.pid()
+              + " did not stop within "
+              + FREEZE_WITHIN.toMillis()
+              + " ms of SIGSTOP: "
+              + stopped.stream()
+                  .map(p -> p.pid() + " " + state(p.pid()))
+                  .collect(Collectors.joining(", ")));
+    }
+    return List.copyOf(stopped);
+  }
+
+  /**
+   * Stops the tree, then kills (SIGKILL) every member; returns them, root first. A member that
+   * would not stop in time (in uninterruptible sleep, say) is killed all the same: SIGKILL takes it
+   * as soon as it wakes.
+   */
+  public static List<ProcessHandle> kill(ProcessHandle root) {
+    Set<ProcessHandle> members = new LinkedHashSet<>();
+    freeze(root, members);
+    members.addAll(of(root));
+    signal(members, ProcessSignal.SIGKILL);
+    return List.copyOf(members);
+  }
+
+  /**
+   * SIGSTOP to the root and every descendant into {@code stopped}, again for members that appear,
+   * until all are stopped and none appears (true), or 5 s passed (false).
+   */
+  private static boolean freeze(ProcessHandle root, Set<ProcessHandle> stopped) {
+    long deadline = System.nanoTime() + FREEZE_WITHIN.toNanos();
+    while (true) {
+      boolean grew = false;
+      for (ProcessHandle member : of(root)) {
+        if (stopped.add(member)) {
+          ProcessSignal.SIGSTOP.send(member);
+          grew = true;
+        }
+      }
+      if (!grew && stopped.stream().allMatch(ProcessTree::stoppedOrGone)) {
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      pause();
+    }
+  }
+
+  /** Sends {@code signal} to each of {@code members} still alive. */
+  public static void signal(Collection<ProcessHandle> members, ProcessSignal signal) {
+    for (ProcessHandle member : members) {
+      signal.send(member);
+    }
+  }
+
+  /**
+   * Waits until every one of {@code members} has exited (a zombie counts as exited: it holds no
+   * memory, namespace or port, and only its parent can reap it).
+   *
+   * @throws IllegalStateException naming those still running after {@code within}
+   */
+  public static void awaitExited(Collection<ProcessHandle> members, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      List<ProcessHandle> running = members.stream().filter(p -> !exited(p)).toList();
+      if (running.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "still running after "
+                + within.toMillis()
+                + " ms: "
+                + running.stream()
+                    .map(p -> "pid " + p.pid() + " (" + state(p.pid()) + ")")
+                    .collect(Collectors.joining(", ")));
+      }
+      pause();
+    }
+  }
+
+  /** True once the process has exited: gone, or a zombie. */
+  public static boolean exited(ProcessHandle process) {
+    return !process.isAlive() || state(process.pid()) == 'Z';
+  }
+
+  private static boolean stoppedOrGone(ProcessHandle process) {
+    char state = state(process.pid());
+    return !process.isAlive() || state == 'T' || state == 'Z' || state == '?';
+  }
+
+  /** The state letter of {@code /proc/PID/stat} (R, S, D, T, Z...), or '?' when gone. */
+  static char state(long pid) {
+    try {
+      String stat =
+          new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
+              StandardCharsets.UTF_8);
+      // "pid (comm) S ...": comm may hold spaces and parentheses; the state follows the last ')'.
+      int end = stat.lastIndexOf(')');
+      return end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+    } catch (IOException e) {
+      return '?';
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling a process tree", e);
+    }
+  }
+}
