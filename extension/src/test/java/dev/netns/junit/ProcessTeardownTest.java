@@ -96,7 +96,17 @@ class ProcessTeardownTest {
     log.addHandler(handler);
     long pid = 0;
     try {
-      Fixtures.run(fixture).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+      org.junit.platform.testkit.engine.EngineExecutionResults results = Fixtures.run(fixture);
+      assertThat(results.allEvents().failed().list())
+          .as("failures of the fixture")
+          .extracting(
+              e ->
+                  e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                      .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+                      .map(ProcessTeardownTest::stackOf)
+                      .orElse("?"))
+          .isEmpty();
+      results.testEvents().assertStatistics(s -> s.succeeded(1));
       long[] stray = STRAYS.get(key);
       pid = stray[0];
       long inode = stray[1];
@@ -178,5 +188,11 @@ class ProcessTeardownTest {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  private static String stackOf(Throwable t) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
   }
 }
