@@ -45,7 +45,9 @@ class UserspaceImpairmentTest {
         Fault back = link.impair("b", fifty)) {
       assertThat(there.description()).startsWith("userspace delay 50 ms, seed ");
       long during = medianRoundTripMicros(a, network.namespace("b"), b);
-      assertThat(during - before).as("added round trip, us").isBetween(95_000L, 130_000L);
+      // 100 ms is asked; a loaded 2-core runner delays the forwarder's threads by up to tens of ms,
+      // while a delay applied twice (200 ms) or not at all still fails.
+      assertThat(during - before).as("added round trip, us").isBetween(95_000L, 160_000L);
     }
   }
 

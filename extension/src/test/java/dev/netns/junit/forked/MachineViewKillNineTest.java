@@ -74,7 +74,7 @@ class MachineViewKillNineTest {
             Map.of(MARKER_PROPERTY, marker.toString(), NetNamespace.REQUIRE_PROPERTY_NAME, "true"),
             Sleeper.class)) {
       await("the fixture's marker file")
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(60)) // a forked JVM starts slowly on a loaded machine
           .pollInterval(Duration.ofMillis(50))
           .until(() -> Files.exists(marker) || !child.process().isAlive());
       assertThat(marker).as("marker of %s", child).exists();
