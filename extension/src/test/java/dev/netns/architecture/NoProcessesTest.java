@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library talks to the kernel itself: nothing in its main code starts a process (no ip, tc or
- * nsenter). The one exception is the API that starts the user's own processes inside a namespace
- * ({@code NetNs.exec} and {@code NetNs.start}).
+ * nsenter). Two exceptions: the API that starts the user's own processes inside a namespace ({@code
+ * NetNs.exec} and {@code NetNs.start}), and the watchdog that kills them if the JVM dies, which is
+ * {@code /bin/sh} running builtins only.
  */
 class NoProcessesTest {
   private static final Pattern STARTS_A_PROCESS =
@@ -21,6 +22,8 @@ class NoProcessesTest {
           "new ProcessBuilder|Runtime\\.getRuntime\\(\\)\\s*\\.exec|ProcessBuilder\\.startPipeline");
   private static final Path USER_PROCESSES =
       Path.of("src/main/java/dev/netns/junit/internal/DefaultNetNs.java");
+  private static final Path WATCHDOG =
+      Path.of("src/main/java/dev/netns/kernel/NamespaceWatchdog.java");
 
   @Test
   void mainCodeStartsNoProcessOfItsOwn() throws IOException {
@@ -29,7 +32,7 @@ class NoProcessesTest {
       offenders =
           files
               .filter(p -> p.toString().endsWith(".java"))
-              .filter(p -> !p.equals(USER_PROCESSES))
+              .filter(p -> !p.equals(USER_PROCESSES) && !p.equals(WATCHDOG))
               .filter(NoProcessesTest::startsAProcess)
               .toList();
     }
@@ -41,6 +44,15 @@ class NoProcessesTest {
     String source = Files.readString(USER_PROCESSES);
     assertThat(STARTS_A_PROCESS.matcher(source).results().count()).isEqualTo(1);
     assertThat(source).contains("return start(new ProcessBuilder(command));");
+  }
+
+  @Test
+  void theWatchdogStartsOnlyTheShell() throws IOException {
+    String source = Files.readString(WATCHDOG);
+    assertThat(STARTS_A_PROCESS.matcher(source).results().count()).isEqualTo(1);
+    assertThat(source)
+        .contains("static final String SHELL = \"/bin/sh\";")
+        .containsPattern("new ProcessBuilder\\(\\s*SHELL, \"-c\", SCRIPT, NAME,");
   }
 
   private static boolean startsAProcess(Path file) {
