@@ -8,11 +8,14 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -21,9 +24,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@link #withWatchdog}: a namespace created, its watchdog started, {@code true} run inside
- *       and waited for, the teardown's sweep, the namespace closed (which kills the watchdog), as
- *       a test that runs one process does.
- *   <li>{@link #withoutWatchdog}: the same without the watchdog. The difference is its cost.
+ *       and waited for, the teardown's sweep, the namespace closed (which kills the watchdog), as a
+ *       test that runs one process does.
+ *   <li>{@link #withoutWatchdog}: the same without the watchdog. The difference is its cost, but
+ *       creating and freeing a namespace dominates both and varies with what else the machine's
+ *       kernel is doing (other namespaces being freed hold the same locks).
+ *   <li>{@link #shellStartedAndKilled}: the watchdog's own cost without a namespace made each time:
+ *       {@code /bin/sh} started from a namespace thread, then killed and reaped, as teardown does.
+ *   <li>{@link #trueStartedAndWaited}: what it is compared with, the user's own process: {@code
+ *       true} started from a namespace thread and waited for.
  * </ul>
  */
 @State(Scope.Thread)
@@ -33,6 +42,36 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class WatchdogBenchmark {
+  private NetworkNamespace kept;
+
+  @Setup(Level.Trial)
+  public void create() {
+    kept = NetworkNamespace.create("wd-kept");
+  }
+
+  @TearDown(Level.Trial)
+  public void close() {
+    kept.close();
+  }
+
+  @Benchmark
+  public int shellStartedAndKilled() throws Exception {
+    Process shell =
+        kept.call(
+            () ->
+                new ProcessBuilder("/bin/sh", "-c", "while read -r _; do :; done")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start());
+    shell.destroyForcibly();
+    return shell.waitFor();
+  }
+
+  @Benchmark
+  public int trueStartedAndWaited() throws Exception {
+    return kept.call(() -> new ProcessBuilder("true").start()).waitFor();
+  }
+
   @Benchmark
   public int withWatchdog() throws Exception {
     return runOneProcess(true);

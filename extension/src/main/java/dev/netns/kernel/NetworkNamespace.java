@@ -55,7 +55,9 @@ public final class NetworkNamespace implements AutoCloseable {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final MachineView machine;
   private final Object watchdogLock = new Object();
-  private NamespaceWatchdog watchdog; // guarded by watchdogLock
+  // Written under watchdogLock (one start at a time); read without it, so that a sweep never waits
+  // for a start that waits for the namespace's thread.
+  private volatile NamespaceWatchdog watchdog;
 
   private NetworkNamespace(
       LibC libc, String name, int fd, long inode, NetlinkSocket netlink, boolean created) {
@@ -316,9 +318,8 @@ public final class NetworkNamespace implements AutoCloseable {
 
   /** True if {@code pid} is this namespace's watchdog, which {@link NamespaceProcesses} spares. */
   boolean isWatchdog(long pid) {
-    synchronized (watchdogLock) {
-      return watchdog != null && watchdog.is(pid);
-    }
+    NamespaceWatchdog current = watchdog;
+    return current != null && current.is(pid);
   }
 
   /** True for a namespace this handle created (and destroys on close). */
