@@ -142,6 +142,15 @@ class NamespaceWatchdogTest {
   }
 
   @Test
+  void aNamespaceThatStartsNoProcessHasNoWatchdog() throws Exception {
+    Requirements.requireNamespaces();
+    try (NetworkNamespace blue = NetworkNamespace.create("wd-blue")) {
+      assertThat(blue.call(NamespaceInode::ofCurrentThread)).isEqualTo(blue.inode());
+      assertThat(watchdogsIn(blue.inode())).isEmpty();
+    }
+  }
+
+  @Test
   void onlyCreatedNamespacesAreWatched() throws Exception {
     Requirements.requireNamespaces();
     try (NetworkNamespace host = NetworkNamespace.host()) {
