@@ -51,10 +51,15 @@ public interface NetNs {
   /** A new, unstarted platform thread that enters the namespace before running {@code task}. */
   Thread newThread(Runnable task);
 
-  /** Starts {@code command} as a process inside the namespace (killed at teardown if alive). */
+  /** Starts {@code command} as a process inside the namespace; see {@link #start}. */
   Process exec(String... command) throws IOException;
 
-  /** Starts a process from {@code builder} inside the namespace (killed at teardown if alive). */
+  /**
+   * Starts a process from {@code builder} inside the namespace. It is killed at teardown if alive,
+   * with its descendants and every other process inside the namespace; and if the JVM dies without
+   * a teardown ({@code kill -9}), the namespace's watchdog, started before its first process, kills
+   * them all (docs/process-hygiene.md). For a skewed wall clock, see {@link ClockSkew}.
+   */
   Process start(ProcessBuilder builder) throws IOException;
 
   /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * The processes of the whole machine whose network namespace is one of given namespaces, found by
@@ -28,7 +29,8 @@ import java.util.Set;
  *
  * <p>Only namespaces this library created are searched, and only while they are open (so that their
  * inodes cannot belong to any other namespace); the JVM itself and the namespace it runs in are
- * never touched.
+ * never touched. A namespace's {@link NamespaceWatchdog} is spared: it watches until the rest is
+ * dead, and {@link NetworkNamespace#close} kills it last, so it is never reported as left behind.
  */
 public final class NamespaceProcesses {
   private static final Path PROC = Path.of("/proc");
@@ -46,6 +48,7 @@ public final class NamespaceProcesses {
   public static List<ProcessInfo> killAllInside(
       Collection<NetworkNamespace> namespaces, Duration within) {
     Set<Long> inodes = searched(namespaces);
+    List<NetworkNamespace> watched = List.copyOf(namespaces);
     Map<ProcessHandle, ProcessInfo> killed = new LinkedHashMap<>();
     if (inodes.isEmpty()) {
       return List.of();
@@ -55,6 +58,7 @@ public final class NamespaceProcesses {
       List<ProcessInfo> left = new ArrayList<>();
       scan(
           inodes,
+          pid -> watched.stream().anyMatch(ns -> ns.isWatchdog(pid)),
           (info, handle) -> {
             left.add(info);
             // The handle knows the process's start time and signals nothing if the pid was reused.
@@ -104,7 +108,7 @@ public final class NamespaceProcesses {
     void accept(ProcessInfo info, ProcessHandle handle);
   }
 
-  private static void scan(Set<Long> inodes, Found found) {
+  private static void scan(Set<Long> inodes, LongPredicate spared, Found found) {
     long self = ProcessHandle.current().pid();
     requireOwnPidNamespace(self);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
@@ -121,7 +125,7 @@ public final class NamespaceProcesses {
         }
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         long inode = inodeOrZero(nsLink);
-        if (handle.isPresent() && inodes.contains(inode)) {
+        if (handle.isPresent() && inodes.contains(inode) && !spared.test(pid)) {
           found.accept(new ProcessInfo(pid, commandLine(entry), inode), handle.get());
         }
       }

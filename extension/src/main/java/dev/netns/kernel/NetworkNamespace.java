@@ -54,6 +54,10 @@ public final class NetworkNamespace implements AutoCloseable {
   private volatile boolean closed;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final MachineView machine;
+  private final Object watchdogLock = new Object();
+  // Written under watchdogLock (one start at a time); read without it, so that a sweep never waits
+  // for a start that waits for the namespace's thread.
+  private volatile NamespaceWatchdog watchdog;
 
   private NetworkNamespace(
       LibC libc, String name, int fd, long inode, NetlinkSocket netlink, boolean created) {
@@ -284,6 +288,40 @@ public final class NetworkNamespace implements AutoCloseable {
     machine.describe(identity);
   }
 
+  /**
+   * Makes sure that the processes inside this namespace die with the JVM: the first call starts the
+   * namespace's {@link NamespaceWatchdog} from its thread, later calls return at once. Call it
+   * before starting a process inside, so that there is no moment when the process runs unwatched.
+   * Does nothing for a namespace this handle did not create (the machine's own, or one opened by
+   * path): sweeping it would kill processes that are not the test's. The watchdog is killed by
+   * {@link #close}, after {@link NamespaceProcesses} killed the rest.
+   *
+   * @throws IOException if {@code /bin/sh} cannot be started
+   */
+  public void watchProcesses() throws IOException {
+    if (!created) {
+      return;
+    }
+    synchronized (watchdogLock) {
+      if (watchdog != null) {
+        return;
+      }
+      try {
+        watchdog = call(() -> NamespaceWatchdog.startHere(name));
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException("cannot start the watchdog of namespace " + name, e);
+      }
+    }
+  }
+
+  /** True if {@code pid} is this namespace's watchdog, which {@link NamespaceProcesses} spares. */
+  boolean isWatchdog(long pid) {
+    NamespaceWatchdog current = watchdog;
+    return current != null && current.is(pid);
+  }
+
   /** True for a namespace this handle created (and destroys on close). */
   public boolean isCreated() {
     return created;
@@ -504,6 +542,16 @@ public final class NetworkNamespace implements AutoCloseable {
       // The pool reports termination just before its thread exits; the kernel lets a namespace
       // go only when no thread is left inside, so wait for the thread itself.
       joinQuietly(serviceThread);
+    }
+    // Last of the processes inside (the teardown killed the others while it still watched), and
+    // before the descriptor: a watchdog still running holds the namespace.
+    NamespaceWatchdog toKill;
+    synchronized (watchdogLock) {
+      toKill = watchdog;
+      watchdog = null;
+    }
+    if (toKill != null) {
+      failures.run(toKill::close);
     }
     failures.run(netlink::close);
     failures.run(() -> libc.close(fd));

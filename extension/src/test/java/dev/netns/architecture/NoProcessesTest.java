@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library talks to the kernel itself: nothing in its main code starts a process (no ip, tc or
- * nsenter). The one exception is the API that starts the user's own processes inside a namespace
- * ({@code NetNs.exec} and {@code NetNs.start}), and the nodes built on it ({@code NetNs.startNode}
- * and {@code NetNs.startJava}), which copy the user's command into a builder of their own and start
- * it through {@code NetNs.start}.
+ * nsenter). Three exceptions: the API that starts the user's own processes inside a namespace
+ * ({@code NetNs.exec} and {@code NetNs.start}); the nodes built on it ({@code NetNs.startNode} and
+ * {@code NetNs.startJava}), which copy the user's command into a builder of their own and start it
+ * through {@code NetNs.start}; and the watchdog that kills them if the JVM dies, which is {@code
+ * /bin/sh} running builtins only.
  */
 class NoProcessesTest {
   private static final Pattern STARTS_A_PROCESS =
@@ -25,6 +26,8 @@ class NoProcessesTest {
       Path.of("src/main/java/dev/netns/junit/internal/DefaultNetNs.java");
   private static final Path USER_NODES =
       Path.of("src/main/java/dev/netns/junit/internal/ProcessNode.java");
+  private static final Path WATCHDOG =
+      Path.of("src/main/java/dev/netns/kernel/NamespaceWatchdog.java");
 
   @Test
   void mainCodeStartsNoProcessOfItsOwn() throws IOException {
@@ -33,7 +36,8 @@ class NoProcessesTest {
       offenders =
           files
               .filter(p -> p.toString().endsWith(".java"))
-              .filter(p -> !p.equals(USER_PROCESSES) && !p.equals(USER_NODES))
+              .filter(
+                  p -> !p.equals(USER_PROCESSES) && !p.equals(USER_NODES) && !p.equals(WATCHDOG))
               .filter(NoProcessesTest::startsAProcess)
               .toList();
     }
@@ -59,6 +63,15 @@ class NoProcessesTest {
         .contains("new ProcessBuilder(spec.command())")
         .contains("current = namespace.start(builder);")
         .doesNotContain(".start()");
+  }
+
+  @Test
+  void theWatchdogStartsOnlyTheShell() throws IOException {
+    String source = Files.readString(WATCHDOG);
+    assertThat(STARTS_A_PROCESS.matcher(source).results().count()).isEqualTo(1);
+    assertThat(source)
+        .contains("static final String SHELL = \"/bin/sh\";")
+        .containsPattern("new ProcessBuilder\\(\\s*SHELL, \"-c\", SCRIPT, NAME,");
   }
 
   private static boolean startsAProcess(Path file) {

@@ -65,6 +65,34 @@ class ProcessTeardownTest {
     }
   }
 
+  @NetNamespace("n1")
+  static class Tidy {
+    @Test
+    void runsAProcessToItsEnd(@Ns("n1") NetNs n1) throws Exception {
+      long inode = n1.call(NamespaceInode::ofCurrentThread);
+      assertThat(n1.exec("true").waitFor()).isZero();
+      List<Long> watchdogs = watchdogsIn(inode);
+      assertThat(watchdogs).as("the namespace's watchdog").hasSize(1);
+      STRAYS.put("tidy", new long[] {watchdogs.get(0), inode});
+    }
+  }
+
+  @Test
+  void theWatchdogIsKilledAtTeardownAndNeverReported() throws Exception {
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler handler = collectWarnings(Tidy.class, warnings);
+    try {
+      Fixtures.run(Tidy.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    } finally {
+      Logger.getLogger("dev.netns.junit.internal.NetworkResource").removeHandler(handler);
+    }
+    long[] watchdog = STRAYS.get("tidy");
+    assertThat(holdsANamespace(watchdog[0])).as("watchdog %d", watchdog[0]).isFalse();
+    assertThat(watchdogsIn(watchdog[1])).isEmpty();
+    assertThat(tasksInside(watchdog[1])).isEmpty();
+    assertThat(warnings).as("warnings about processes left behind").isEmpty();
+  }
+
   @Test
   void anOrphanedBackgroundProcessIsKilledAtTeardown() throws Exception {
     assertKilledAtTeardown(Orphaning.class, "orphan");
@@ -76,24 +104,8 @@ class ProcessTeardownTest {
   }
 
   private static void assertKilledAtTeardown(Class<?> fixture, String key) throws Exception {
-    Logger log = Logger.getLogger("dev.netns.junit.internal.NetworkResource");
     List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler handler =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            if (record.getMessage().startsWith(fixture.getSimpleName() + ".")) {
-              warnings.add(record.getMessage());
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    log.addHandler(handler);
+    Handler handler = collectWarnings(fixture, warnings);
     long pid = 0;
     try {
       org.junit.platform.testkit.engine.EngineExecutionResults results = Fixtures.run(fixture);
@@ -131,12 +143,56 @@ class ProcessTeardownTest {
                   + inode
                   + "]");
     } finally {
-      log.removeHandler(handler);
+      Logger.getLogger("dev.netns.junit.internal.NetworkResource").removeHandler(handler);
       if (pid > 0) {
         // Before the fix, the sleep would run for another quarter of an hour.
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
+  }
+
+  /** Collects what the teardown warns about {@code fixture}'s tests. */
+  private static Handler collectWarnings(Class<?> fixture, List<String> warnings) {
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getMessage().startsWith(fixture.getSimpleName() + ".")) {
+              warnings.add(record.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger.getLogger("dev.netns.junit.internal.NetworkResource").addHandler(handler);
+    return handler;
+  }
+
+  /**
+   * Pids of the library's watchdogs (what {@code ps} shows as netns-junit-watchdog) in a namespace.
+   */
+  private static List<Long> watchdogsIn(long inode) throws IOException {
+    List<Long> found = new ArrayList<>();
+    String target = "net:[" + inode + "]";
+    try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path process : processes) {
+        try {
+          String cmdline =
+              new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (cmdline.contains("netns-junit-watchdog")
+              && Files.readSymbolicLink(process.resolve("ns/net")).toString().equals(target)) {
+            found.add(Long.parseLong(process.getFileName().toString()));
+          }
+        } catch (IOException e) {
+          // exited while we looked
+        }
+      }
+    }
+    return found;
   }
 
   /**

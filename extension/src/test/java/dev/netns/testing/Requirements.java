@@ -1,5 +1,6 @@
 package dev.netns.testing;
 
+import dev.netns.junit.ClockSkew;
 import dev.netns.kernel.Capabilities;
 import dev.netns.kernel.UserNamespaces;
 import java.util.Optional;
@@ -31,6 +32,20 @@ public final class Requirements {
               + what
               + " needs root in the machine's own user namespace, and this JVM runs inside a user"
               + " namespace of its own");
+    }
+  }
+
+  /**
+   * Skips a test that needs libfaketime when it is not installed, or fails it under netns.require.
+   */
+  public static void requireFaketime() {
+    if (ClockSkew.library().isEmpty()) {
+      String problem =
+          "libfaketime is not installed (apt-get install faketime), which ClockSkew needs";
+      if (Boolean.getBoolean("netns.require")) {
+        throw new AssertionError("netns.require=true but " + problem);
+      }
+      Assumptions.abort(problem);
     }
   }
 

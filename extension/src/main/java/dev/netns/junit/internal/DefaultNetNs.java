@@ -90,7 +90,9 @@ final class DefaultNetNs implements NetNs {
 
   @Override
   public Process start(ProcessBuilder builder) throws IOException {
-    // The child is cloned from the thread that starts it, so it starts inside the namespace.
+    // The child is cloned from the thread that starts it, so it starts inside the namespace. The
+    // watchdog first: it kills whatever runs inside if this JVM dies without a teardown.
+    namespace.watchProcesses();
     Process process = io(() -> builder.start());
     processes.add(process);
     return process;

@@ -256,7 +256,7 @@ class KillNineTest {
    * namespaces, read from {@code /proc/PID/task/TID/ns/net}, {@code /proc/PID/fd} and {@code
    * /proc/PID/mountinfo}.
    */
-  private static List<Holder> holders(Set<Long> inodes, Set<Long> excluded) {
+  static List<Holder> holders(Set<Long> inodes, Set<Long> excluded) {
     Set<String> targets = inodes.stream().map(i -> "net:[" + i + "]").collect(Collectors.toSet());
     List<Holder> holders = new ArrayList<>();
     Set<String> mountNamespacesRead = new HashSet<>();
