@@ -114,7 +114,7 @@ class ProcessHygieneKillNineTest {
                 Boolean.toString(machineView)),
             Starter.class)) {
       await("the fixture's marker file")
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60)) // a forked JVM starts slowly on a loaded machine
           .pollInterval(Duration.ofMillis(50))
           .until(() -> Files.exists(marker) || !child.process().isAlive());
       assertThat(marker).as("marker of %s", child).exists();
