@@ -111,32 +111,19 @@ public final class FaultInjector {
 
   private synchronized ActiveFault drop(
       String description, FaultScope scope, List<String[]> pairs, DropMode mode) {
-    List<DropRoutes.Key> added = new ArrayList<>();
-    try {
-      for (String[] pair : pairs) {
-        NetworkNamespace ns = network.namespace(pair[0]);
-        for (Cidr address : network.topology().addressesOf(pair[1])) {
-          DropRoutes.Key key = DropRoutes.Key.of(ns, address);
-          dropRoutes.add(key, mode);
-          added.add(key);
-        }
+    List<DropRoutes.Key> keys = new ArrayList<>();
+    for (String[] pair : pairs) {
+      NetworkNamespace ns = network.namespace(pair[0]);
+      for (Cidr address : network.topology().addressesOf(pair[1])) {
+        keys.add(DropRoutes.Key.of(ns, address));
       }
-    } catch (RuntimeException e) {
-      for (int i = added.size() - 1; i >= 0; i--) {
-        try {
-          dropRoutes.remove(added.get(i));
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
     }
-    List<Runnable> heal = new ArrayList<>();
-    for (int i = added.size() - 1; i >= 0; i--) {
-      DropRoutes.Key key = added.get(i);
-      heal.add(() -> dropRoutes.remove(key));
-    }
-    return register(description, scope, heal);
+    // All or nothing: on failure, addAll has taken out again what it put in.
+    dropRoutes.addAll(keys, mode);
+    // One step for the lot; removeAll drops from the list what it is done with, so a heal that
+    // fails part-way retries exactly the routes that are left, never counting one down twice.
+    List<DropRoutes.Key> remaining = new ArrayList<>(keys);
+    return register(description, scope, List.of(() -> dropRoutes.removeAll(remaining)));
   }
 
   /**
