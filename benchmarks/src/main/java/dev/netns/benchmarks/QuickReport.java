@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleBinaryOperator;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -28,30 +31,33 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * overhead per test, the kernel's cleanup under churn, and memory per live namespace.
  *
  * <pre>
- * sudo java -cp benchmarks/target/benchmarks.jar dev.netns.benchmarks.QuickReport [-v] [-rounds N]
+ * sudo java -cp benchmarks/target/benchmarks.jar dev.netns.benchmarks.QuickReport [-v] [-rounds N] [-focus]
  * </pre>
  *
  * <p>Made for shared, noisy machines. Every operation is timed ({@code SampleTime}) and the median
  * kept, so that a stall of the machine moves no figure; the benchmarks that are compared with each
  * other run in the same JVM session close together, and that session is repeated ({@code -rounds},
  * default 2) so that a ratio is computed within each round and shown with its spread across rounds.
- * {@code -v} shows JMH's own output. For careful numbers on a quiet machine run the benchmarks with
- * their own settings: {@code java -jar benchmarks/target/benchmarks.jar}.
+ * {@code -v} shows JMH's own output; {@code -focus} runs only the pair against its C floor, the
+ * faults and the LANs. For careful numbers on a quiet machine run the benchmarks with their own
+ * settings: {@code java -jar benchmarks/target/benchmarks.jar}.
  */
 public final class QuickReport {
   private static final String PACKAGE = "dev\\.netns\\.benchmarks\\.";
 
   private final boolean verbose;
   private final int rounds;
+  private final boolean focus;
 
   /** Benchmark to its median in milliseconds, one entry per round it ran in. */
   private final Map<String, List<Double>> medians = new LinkedHashMap<>();
 
   private final List<String> failed = new ArrayList<>();
 
-  private QuickReport(boolean verbose, int rounds) {
+  private QuickReport(boolean verbose, int rounds, boolean focus) {
     this.verbose = verbose;
     this.rounds = rounds;
+    this.focus = focus;
   }
 
   public static void main(String[] args) throws Exception {
@@ -61,14 +67,25 @@ public final class QuickReport {
     if (at >= 0 && at + 1 < args.length) {
       rounds = Integer.parseInt(args[at + 1]);
     }
-    QuickReport report = new QuickReport(options.contains("-v"), rounds);
+    QuickReport report =
+        new QuickReport(options.contains("-v"), rounds, options.contains("-focus"));
     long start = System.nanoTime();
+    String loadBefore = loadAverage();
     report.run();
     System.out.printf(
-        Locale.ROOT, "%n(quick run: %.1f minutes)%n", (System.nanoTime() - start) / 60e9);
+        Locale.ROOT,
+        "%n(quick run: %.1f minutes; load average (1, 5, 15 min) %s before, %s after, on %d CPUs)%n",
+        (System.nanoTime() - start) / 60e9,
+        loadBefore,
+        loadAverage(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   private void run() throws Exception {
+    if (focus) {
+      runFocus();
+      return;
+    }
     for (int round = 1; round <= rounds; round++) {
       measure(
           "round " + round + "/" + rounds + ": namespaces, links, topologies, floors, iproute2",
@@ -80,6 +97,24 @@ public final class QuickReport {
                   .warmupTime(TimeValue.seconds(1))
                   .measurementIterations(2)
                   .measurementTime(TimeValue.seconds(1)));
+      measure(
+          "round " + round + "/" + rounds + ": the pair against the C floor (nslimit.c)",
+          "CFloorBenchmark",
+          b ->
+              b.warmupIterations(1)
+                  .warmupTime(TimeValue.seconds(2))
+                  .measurementIterations(2)
+                  .measurementTime(TimeValue.seconds(2)));
+      measure(
+          "round " + round + "/" + rounds + ": faults applied and healed",
+          "FaultBenchmark",
+          // The halves partition takes about 100 ms an operation: it needs a longer warm-up than
+          // the others before the JIT has compiled its Java side.
+          b ->
+              b.warmupIterations(2)
+                  .warmupTime(TimeValue.seconds(2))
+                  .measurementIterations(2)
+                  .measurementTime(TimeValue.seconds(2)));
       measure(
           "round " + round + "/" + rounds + ": the extension through the JUnit Platform",
           "ExtensionBenchmark",
@@ -107,6 +142,45 @@ public final class QuickReport {
     printTables(footprint);
   }
 
+  /** {@code -focus}: only the pair against the C floor, the faults and the 100-host LAN. */
+  private void runFocus() throws Exception {
+    for (int round = 1; round <= rounds; round++) {
+      measure(
+          "round " + round + "/" + rounds + ": the pair against the C floor (nslimit.c)",
+          "CFloorBenchmark",
+          b ->
+              b.warmupIterations(1)
+                  .warmupTime(TimeValue.seconds(2))
+                  .measurementIterations(2)
+                  .measurementTime(TimeValue.seconds(2)));
+      measure(
+          "round " + round + "/" + rounds + ": faults applied and healed",
+          "FaultBenchmark",
+          // The halves partition takes about 100 ms an operation: it needs a longer warm-up than
+          // the others before the JIT has compiled its Java side.
+          b ->
+              b.warmupIterations(2)
+                  .warmupTime(TimeValue.seconds(2))
+                  .measurementIterations(2)
+                  .measurementTime(TimeValue.seconds(2)));
+    }
+    measure(
+        "LANs and the router line, one shot each",
+        "LanBenchmark",
+        b -> b.warmupIterations(3).measurementIterations(10));
+    printTables(Map.of());
+  }
+
+  /** The first three fields of /proc/loadavg: how busy the machine was, for the record. */
+  private static String loadAverage() {
+    try {
+      String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   private interface Settings {
     ChainedOptionsBuilder apply(ChainedOptionsBuilder builder);
   }
@@ -127,6 +201,10 @@ public final class QuickReport {
       if (hosts != null) {
         name += "[" + hosts + "]";
       }
+      if (result.getSecondaryResults().containsKey("ratio")) {
+        interleaved(name, result);
+        continue;
+      }
       double median = result.getPrimaryResult().getStatistics().getPercentile(50);
       double ms = median * TimeUnit.NANOSECONDS.convert(1, result.getParams().getTimeUnit()) / 1e6;
       medians.computeIfAbsent(name, k -> new ArrayList<>()).add(ms);
@@ -136,6 +214,32 @@ public final class QuickReport {
       failed.add(what);
       System.out.println("   (no results: run with -v to see why)");
     }
+  }
+
+  /**
+   * The medians of each iteration of an interleaved comparison (its secondary results), kept per
+   * iteration: each iteration compares the two sides under the same load.
+   */
+  private void interleaved(String name, RunResult result) {
+    for (BenchmarkResult benchmark : result.getBenchmarkResults()) {
+      for (IterationResult iteration : benchmark.getIterationResults()) {
+        Map<String, Result> secondary = iteration.getSecondaryResults();
+        medians
+            .computeIfAbsent(name + ".c", k -> new ArrayList<>())
+            .add(secondary.get("cMedianMicros").getScore() / 1e3);
+        medians
+            .computeIfAbsent(name + ".library", k -> new ArrayList<>())
+            .add(secondary.get("libraryMedianMicros").getScore() / 1e3);
+        medians
+            .computeIfAbsent(name + ".ratio", k -> new ArrayList<>())
+            .add(secondary.get("ratio").getScore());
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "   %-45s %12s (library / C floor, per iteration)%n",
+        name,
+        spread(medians.getOrDefault(name + ".ratio", List.of())));
   }
 
   /** Runs NamespaceFootprint in a JVM of its own, with a heap resident from the start. */
@@ -215,6 +319,16 @@ public final class QuickReport {
         "TopologyBenchmark.pairFloor",
         "IprouteBaselineBenchmark.pair");
     row(
+        "Two-namespace pair (Topology); floor: nslimit.c, the C program, run back to back",
+        "CFloorBenchmark.library",
+        "CFloorBenchmark.cFloor",
+        null);
+    row(
+        "... the same, the C floor and the library alternating operation by operation",
+        "CFloorBenchmark.interleaved.library",
+        "CFloorBenchmark.interleaved.c",
+        null);
+    row(
         "Seed: one namespace + veth to the machine (Topology; its end goes down, the kernel"
             + " deletes it with the namespace)",
         "TopologyBenchmark.seed",
@@ -241,6 +355,18 @@ public final class QuickReport {
     row(
         "Pair in a churn of 100, burst only (kernel cleanup behind it), per pair",
         "ChurnBenchmark.libraryBurstOnly",
+        null,
+        null);
+    row(
+        "Partition {n1} | {n2, n3} of a 3-host LAN, applied and healed",
+        "FaultBenchmark.partition3",
+        null,
+        null);
+    row("One-way cut n1 -> n2, applied and healed", "FaultBenchmark.cut", null, null);
+    row("LAN port unplugged and plugged back in", "FaultBenchmark.lanDisconnect", null, null);
+    row(
+        "Halves partition of a 100-host LAN (5,000 routes), applied and healed",
+        "FaultBenchmark.halves100",
         null,
         null);
     row("LAN of 10 hosts", "LanBenchmark.lan[10]", null, null);
@@ -276,6 +402,28 @@ public final class QuickReport {
         ratios("TopologyBenchmark.pair", "TopologyBenchmark.pairFloor"),
         "x",
         r -> r <= 1.3);
+    target(
+        "Pair at most 1.15x the C floor, interleaved (per iteration)",
+        values("CFloorBenchmark.interleaved.ratio"),
+        "x",
+        r -> r <= 1.15);
+    target(
+        "Pair at most 1.15x the C floor, back to back (per round)",
+        ratios("CFloorBenchmark.library", "CFloorBenchmark.cFloor"),
+        "x",
+        r -> r <= 1.15);
+    for (String fault : new String[] {"partition3", "cut", "lanDisconnect"}) {
+      target(
+          "Fault " + fault + " applied and healed in at most 1 ms",
+          values("FaultBenchmark." + fault),
+          " ms",
+          ms -> ms <= 1);
+    }
+    target(
+        "Halves partition of a 100-host LAN in at most 10 ms",
+        values("FaultBenchmark.halves100"),
+        " ms",
+        ms -> ms <= 10);
     target(
         "Pair at least 20x faster than iproute2",
         ratios("IprouteBaselineBenchmark.pair", "TopologyBenchmark.pair"),

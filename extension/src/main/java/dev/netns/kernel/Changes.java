@@ -1,12 +1,15 @@
 package dev.netns.kernel;
 
+import dev.netns.nativeaccess.KernelException;
 import dev.netns.netlink.AddressRequests;
 import dev.netns.netlink.LinkRequests;
 import dev.netns.netlink.Request;
 import dev.netns.netlink.RouteRequests;
+import dev.netns.netlink.Rtnetlink;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Link, address and route changes to one namespace, sent together on its netlink socket: one round
@@ -115,6 +118,51 @@ public final class Changes {
     return this;
   }
 
+  /** A route of this namespace that refuses traffic to {@code to} ({@code unreachable}, ...). */
+  public Changes addRefusingRoute(Cidr to, RouteType type) {
+    Cidr network = to.network();
+    requests.add(
+        RouteRequests.addRefusing(network.address(), network.prefixLength(), type.rtnType())
+            .describedAs(
+                "RTM_NEWROUTE "
+                    + type.name().toLowerCase(Locale.ROOT)
+                    + " "
+                    + network
+                    + " in "
+                    + ns.name()));
+    return this;
+  }
+
+  /** Deletes the unicast route of this namespace to {@code to} (any gateway or interface). */
+  public Changes deleteRoute(Cidr to) {
+    Cidr network = to.network();
+    requests.add(
+        RouteRequests.delete(
+                network.address(), network.prefixLength(), Rtnetlink.RTN_UNICAST, null, 0)
+            .describedAs("RTM_DELROUTE " + network + " in " + ns.name()));
+    return this;
+  }
+
+  /** Deletes a refusing route of this namespace added by {@link #addRefusingRoute}. */
+  public Changes deleteRefusingRoute(Cidr to, RouteType type) {
+    Cidr network = to.network();
+    requests.add(
+        RouteRequests.delete(network.address(), network.prefixLength(), type.rtnType(), null, 0)
+            .describedAs(
+                "RTM_DELROUTE "
+                    + type.name().toLowerCase(Locale.ROOT)
+                    + " "
+                    + network
+                    + " in "
+                    + ns.name()));
+    return this;
+  }
+
+  /** The number of changes added. */
+  public int size() {
+    return requests.size();
+  }
+
   /** True when nothing was added. */
   public boolean isEmpty() {
     return requests.isEmpty();
@@ -125,6 +173,15 @@ public final class Changes {
     if (!requests.isEmpty()) {
       ns.netlink().executeAll(requests);
     }
+  }
+
+  /**
+   * Sends every change and waits for every answer, without throwing for the kernel's refusals: at
+   * each change's position (in the order they were added), null when it was done and its failure
+   * otherwise. Nothing is sent when empty.
+   */
+  public List<KernelException> executeEach() {
+    return requests.isEmpty() ? List.of() : ns.netlink().executeEach(requests);
   }
 
   private String describe(String name, int index, String what) {

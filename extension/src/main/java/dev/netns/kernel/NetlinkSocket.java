@@ -12,6 +12,7 @@ import dev.netns.netlink.Request;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,44 +97,84 @@ public final class NetlinkSocket implements AutoCloseable {
    * are answered even if one fails; the first failure is thrown after all answers are read, with
    * later ones suppressed.
    */
-  public synchronized void executeAll(List<Request> requests) {
-    ensureOpen();
-    int index = 0;
+  public void executeAll(List<Request> requests) {
     KernelException failure = null;
-    while (index < requests.size()) {
-      MessageWriter writer = new MessageWriter();
-      Map<Integer, Request> pending = new HashMap<>();
-      do {
-        Request request = requests.get(index++);
-        int seq = nextSeq++;
-        request.writeTo(writer, seq);
-        pending.put(seq, request);
-      } while (index < requests.size()
-          && writer.size() < BATCH_BYTES
-          && pending.size() < BATCH_REQUESTS);
-      send(writer.toByteArray(), requests.get(index - 1));
-      while (!pending.isEmpty()) {
-        for (NetlinkMessage message : receive()) {
-          if (message.type() != Netlink.NLMSG_ERROR) {
-            continue; // not an answer to a request (for example an echo); nothing waits for it
-          }
-          NetlinkError error = NetlinkError.decode(message);
-          Request request = pending.remove(error.requestSeq());
-          if (request == null || error.isAck()) {
-            continue;
-          }
-          KernelException e = kernelError(request, error);
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
+    for (KernelException e : executeEach(requests)) {
+      if (e == null) {
+        continue;
+      }
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
       }
     }
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * As {@link #executeAll}, but returns each request's outcome instead of throwing: the list holds,
+   * at each request's position, null when the kernel did it and its failure otherwise, so that a
+   * caller can keep what succeeded and undo or retry exactly the rest.
+   *
+   * <p>Only the last request of each datagram asks for an acknowledgement. The kernel handles the
+   * requests of a datagram one after the other, within the {@code send}, and answers a request that
+   * fails whether or not it asked; so once the last one's answer is read, every failure of the
+   * datagram has been read before it, and a datagram of 64 requests costs one {@code recvfrom}
+   * instead of 64.
+   */
+  public synchronized List<KernelException> executeEach(List<Request> requests) {
+    ensureOpen();
+    KernelException[] outcomes = new KernelException[requests.size()];
+    int index = 0;
+    while (index < requests.size()) {
+      MessageWriter writer = new MessageWriter();
+      Map<Integer, Integer> sent = new HashMap<>();
+      int first = index;
+      int lastSeq;
+      do {
+        Request request = requests.get(index);
+        lastSeq = nextSeq++;
+        boolean last =
+            index + 1 == requests.size()
+                || writer.size() >= BATCH_BYTES
+                || index + 1 - first >= BATCH_REQUESTS;
+        (last ? request : withoutAck(request)).writeTo(writer, lastSeq);
+        sent.put(lastSeq, index++);
+        if (last) {
+          break;
+        }
+      } while (true);
+      send(writer.toByteArray(), requests.get(index - 1));
+      boolean answered = false;
+      while (!answered) {
+        for (NetlinkMessage message : receive()) {
+          if (message.type() != Netlink.NLMSG_ERROR) {
+            continue; // not an answer to a request (for example an echo); nothing waits for it
+          }
+          NetlinkError error = NetlinkError.decode(message);
+          Integer position = sent.get(error.requestSeq());
+          if (position == null) {
+            continue; // an answer to an earlier request nobody waits for (a post that failed)
+          }
+          if (!error.isAck()) {
+            outcomes[position] = kernelError(requests.get(position), error);
+          }
+          answered |= error.requestSeq() == lastSeq;
+        }
+      }
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  private static Request withoutAck(Request request) {
+    return new Request(
+        request.type(),
+        request.flags() & ~Netlink.NLM_F_ACK,
+        request.description(),
+        request.body());
   }
 
   /**

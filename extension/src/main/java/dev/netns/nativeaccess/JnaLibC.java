@@ -1,9 +1,11 @@
 package dev.netns.nativeaccess;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import java.util.Arrays;
 
 /** {@link LibC} through JNA direct mapping: each native method below is bound once to libc. */
@@ -58,7 +60,7 @@ final class JnaLibC implements LibC {
 
     // recvfrom(2)
     static native long recvfrom(
-        int fd, byte[] buffer, long length, int flags, byte[] from, int[] fromlen)
+        int fd, Pointer buffer, long length, int flags, byte[] from, int[] fromlen)
         throws LastErrorException;
 
     // if_nametoindex(3)
@@ -251,11 +253,29 @@ final class JnaLibC implements LibC {
   @Override
   public int recvfrom(int fd, byte[] buffer, int flags, byte[] from) {
     int[] fromLength = {from.length};
+    Memory memory = receiveBuffer(buffer.length);
+    int length;
     try {
-      return (int) C.recvfrom(fd, buffer, buffer.length, flags, from, fromLength);
+      length = (int) C.recvfrom(fd, memory, buffer.length, flags, from, fromLength);
     } catch (LastErrorException e) {
       throw failure("recvfrom(" + fd + ")", e);
     }
+    // Only what arrived is copied: a byte[] argument would be copied whole into native memory and
+    // back on every call (64 KiB each way for a netlink acknowledgement of 36 bytes).
+    memory.read(0, buffer, 0, Math.min(length, buffer.length));
+    return length;
+  }
+
+  /** Native memory for receiving, one block per thread, grown to the largest buffer asked for. */
+  private static final ThreadLocal<Memory> RECEIVE_BUFFERS = new ThreadLocal<>();
+
+  private static Memory receiveBuffer(int size) {
+    Memory memory = RECEIVE_BUFFERS.get();
+    if (memory == null || memory.size() < size) {
+      memory = new Memory(Math.max(size, 1));
+      RECEIVE_BUFFERS.set(memory);
+    }
+    return memory;
   }
 
   @Override

@@ -17,6 +17,8 @@ public final class IfLink {
   public static final int IFLA_STATS64 = 23;
   public static final int IFLA_NET_NS_FD = 28;
   public static final int IFLA_EXT_MASK = 29;
+  public static final int IFLA_NUM_TX_QUEUES = 31;
+  public static final int IFLA_NUM_RX_QUEUES = 32;
   public static final int IFLA_CARRIER = 33;
   public static final int IFLA_LINK_NETNSID = 37;
 

@@ -18,7 +18,7 @@ public final class LinkRequests {
    * of the socket the request is sent on.
    */
   public static Request newVeth(String name, int nsFd, String peerName, int peerNsFd) {
-    return newVeth(name, nsFd, 0, peerName, peerNsFd, 0, false);
+    return veth(name, nsFd, 0, peerName, peerNsFd, 0, false, 0);
   }
 
   /**
@@ -27,9 +27,28 @@ public final class LinkRequests {
    * no lookup is needed before addresses go on. The peer cannot be brought up in the same request:
    * the kernel configures it before the pair is joined, and a veth without its peer refuses to open
    * (ENOTCONN).
+   *
+   * <p>Both ends are made with one transmit and one receive queue ({@code IFLA_NUM_TX_QUEUES},
+   * {@code IFLA_NUM_RX_QUEUES}). Without them the kernel allocates a queue per possible CPU and
+   * then cuts the active ones down to one at each end, and cutting transmit queues of a registered
+   * device waits for an RCU grace period ({@code synchronize_net}) twice per pair: the largest wait
+   * in making a pair on a busy machine. The active queues are the same either way.
    */
   public static Request newVeth(
       String name, int nsFd, int index, String peerName, int peerNsFd, int peerIndex, boolean up) {
+    return veth(name, nsFd, index, peerName, peerNsFd, peerIndex, up, 1);
+  }
+
+  /** {@code queues} 0: the kernel's default, as iproute2 sends it. */
+  private static Request veth(
+      String name,
+      int nsFd,
+      int index,
+      String peerName,
+      int peerNsFd,
+      int peerIndex,
+      boolean up,
+      int queues) {
     int flags = up ? IFF_UP : 0;
     int change = up ? IFF_UP : 0;
     return new Request(
@@ -37,9 +56,10 @@ public final class LinkRequests {
         CREATE,
         "RTM_NEWLINK veth " + name + "<->" + peerName,
         w -> {
-          // IFLA_NET_NS_FD before IFLA_IFNAME at both ends, as iproute2 sends them, so that the
-          // golden bytes in LinkRequestsTest line up with `ip link add ... type veth peer ...`.
+          // The queues, then IFLA_NET_NS_FD, then IFLA_IFNAME at both ends, as iproute2 sends them,
+          // so that the golden bytes in LinkRequestsTest line up with `ip link add ...`.
           new IfInfoMsg(AF_UNSPEC, 0, index, flags, change).writeTo(w);
+          putQueues(w, queues);
           if (nsFd >= 0) {
             w.putU32Attribute(IFLA_NET_NS_FD, nsFd);
           }
@@ -49,6 +69,7 @@ public final class LinkRequests {
           int data = w.beginNested(IFLA_INFO_DATA);
           int peer = w.beginNested(VETH_INFO_PEER);
           new IfInfoMsg(AF_UNSPEC, 0, peerIndex, 0, 0).writeTo(w);
+          putQueues(w, queues);
           if (peerNsFd >= 0) {
             w.putU32Attribute(IFLA_NET_NS_FD, peerNsFd);
           }
@@ -57,6 +78,13 @@ public final class LinkRequests {
           w.endNested(data);
           w.endNested(linkInfo);
         });
+  }
+
+  private static void putQueues(MessageWriter w, int queues) {
+    if (queues > 0) {
+      w.putU32Attribute(IFLA_NUM_TX_QUEUES, queues);
+      w.putU32Attribute(IFLA_NUM_RX_QUEUES, queues);
+    }
   }
 
   /** A link of a kind that needs no options, such as {@code "bridge"} or {@code "dummy"}. */

@@ -125,6 +125,14 @@ public final class FaultInjector {
     for (String[] pair : pairs) {
       senders.add(pair[0]);
     }
+    List<DropRoutes.Key> keys = new ArrayList<>();
+    for (String[] pair : pairs) {
+      NetworkNamespace ns = network.namespace(pair[0]);
+      for (Cidr address : network.topology().addressesOf(pair[1])) {
+        keys.add(DropRoutes.Key.of(ns, address));
+      }
+    }
+    // Read before the routes go in: a void made by this fault starts from 0 unread.
     EffectMeter meter =
         mode == DropMode.SILENT
             ? swallowedIn(senders)
@@ -132,32 +140,12 @@ public final class FaultInjector {
                 FaultCounts.notCounted(
                     "the kernel counts no packet an unreachable route refuses; senders see"
                         + " EHOSTUNREACH");
-    List<DropRoutes.Key> added = new ArrayList<>();
-    try {
-      for (String[] pair : pairs) {
-        NetworkNamespace ns = network.namespace(pair[0]);
-        for (Cidr address : network.topology().addressesOf(pair[1])) {
-          DropRoutes.Key key = DropRoutes.Key.of(ns, address);
-          dropRoutes.add(key, mode);
-          added.add(key);
-        }
-      }
-    } catch (RuntimeException e) {
-      for (int i = added.size() - 1; i >= 0; i--) {
-        try {
-          dropRoutes.remove(added.get(i));
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    }
-    List<Runnable> heal = new ArrayList<>();
-    for (int i = added.size() - 1; i >= 0; i--) {
-      DropRoutes.Key key = added.get(i);
-      heal.add(() -> dropRoutes.remove(key));
-    }
-    return register(description, scope, heal, meter);
+    // All or nothing: on failure, addAll has taken out again what it put in.
+    dropRoutes.addAll(keys, mode);
+    // One step for the lot; removeAll drops from the list what it is done with, so a heal that
+    // fails part-way retries exactly the routes that are left, never counting one down twice.
+    List<DropRoutes.Key> remaining = new ArrayList<>(keys);
+    return register(description, scope, List.of(() -> dropRoutes.removeAll(remaining)), meter);
   }
 
   /**
