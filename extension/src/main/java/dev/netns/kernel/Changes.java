@@ -123,13 +123,7 @@ public final class Changes {
     Cidr network = to.network();
     requests.add(
         RouteRequests.addRefusing(network.address(), network.prefixLength(), type.rtnType())
-            .describedAs(
-                "RTM_NEWROUTE "
-                    + type.name().toLowerCase(Locale.ROOT)
-                    + " "
-                    + network
-                    + " in "
-                    + ns.name()));
+            .describedAs(refusing("RTM_NEWROUTE", type, network)));
     return this;
   }
 
@@ -148,14 +142,18 @@ public final class Changes {
     Cidr network = to.network();
     requests.add(
         RouteRequests.delete(network.address(), network.prefixLength(), type.rtnType(), null, 0)
-            .describedAs(
-                "RTM_DELROUTE "
-                    + type.name().toLowerCase(Locale.ROOT)
-                    + " "
-                    + network
-                    + " in "
-                    + ns.name()));
+            .describedAs(refusing("RTM_DELROUTE", type, network)));
     return this;
+  }
+
+  private String refusing(String message, RouteType type, Cidr network) {
+    return message
+        + " "
+        + type.name().toLowerCase(Locale.ROOT)
+        + " "
+        + network
+        + " in "
+        + ns.name();
   }
 
   /** The number of changes added. */
