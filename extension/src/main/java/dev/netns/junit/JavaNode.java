@@ -2,6 +2,7 @@ package dev.netns.junit;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -44,26 +46,57 @@ public final class JavaNode {
   private final Path javaHome;
   private final Path workingDirectory;
   private final Map<String, String> environment;
+  private final Duration clockOffset;
 
-  private JavaNode(
-      String mainClass,
-      String name,
-      List<String> args,
-      List<String> jvmOptions,
-      Map<String, String> systemProperties,
-      String classpath,
-      Path javaHome,
-      Path workingDirectory,
-      Map<String, String> environment) {
-    this.mainClass = mainClass;
-    this.name = name;
-    this.args = List.copyOf(args);
-    this.jvmOptions = List.copyOf(jvmOptions);
-    this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties));
-    this.classpath = classpath;
-    this.javaHome = javaHome;
-    this.workingDirectory = workingDirectory;
-    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+  private JavaNode(Fields f) {
+    this.mainClass = f.mainClass;
+    this.name = f.name;
+    this.args = List.copyOf(f.args);
+    this.jvmOptions = List.copyOf(f.jvmOptions);
+    this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(f.systemProperties));
+    this.classpath = f.classpath;
+    this.javaHome = f.javaHome;
+    this.workingDirectory = f.workingDirectory;
+    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(f.environment));
+    this.clockOffset = f.clockOffset;
+  }
+
+  /** The fields of a spec while a method makes the next one from this one. */
+  private static final class Fields {
+    String mainClass;
+    String name;
+    List<String> args = List.of();
+    List<String> jvmOptions = List.of();
+    Map<String, String> systemProperties = Map.of();
+    String classpath;
+    Path javaHome;
+    Path workingDirectory;
+    Map<String, String> environment = Map.of();
+    Duration clockOffset;
+  }
+
+  /** A copy of this spec with {@code change} made to it. */
+  private JavaNode with(Consumer<Fields> change) {
+    Fields f = new Fields();
+    f.mainClass = mainClass;
+    f.name = name;
+    f.args = args;
+    f.jvmOptions = jvmOptions;
+    f.systemProperties = systemProperties;
+    f.classpath = classpath;
+    f.javaHome = javaHome;
+    f.workingDirectory = workingDirectory;
+    f.environment = environment;
+    f.clockOffset = clockOffset;
+    change.accept(f);
+    return new JavaNode(f);
+  }
+
+  private static JavaNode of(String mainClass, String name) {
+    Fields f = new Fields();
+    f.mainClass = mainClass;
+    f.name = name;
+    return new JavaNode(f);
   }
 
   /** A node running {@code mainClass}'s {@code main}, named after its simple name. */
@@ -79,8 +112,7 @@ public final class JavaNode {
               + " top-level or static nested class");
     }
     String simple = mainClass.getSimpleName();
-    return new JavaNode(
-        mainClass.getName(), simple, List.of(), List.of(), Map.of(), null, null, null, Map.of());
+    return of(mainClass.getName(), simple);
   }
 
   /**
@@ -94,8 +126,7 @@ public final class JavaNode {
     }
     String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
     simple = simple.substring(simple.lastIndexOf('$') + 1);
-    return new JavaNode(
-        mainClass, simple, List.of(), List.of(), Map.of(), null, null, null, Map.of());
+    return of(mainClass, simple);
   }
 
   /** Names the node (letters, digits, '.', '_', '-'; at most 64): log file and messages use it. */
@@ -106,32 +137,14 @@ public final class JavaNode {
               + name
               + "' is no node name: use 1 to 64 letters, digits, '.', '_' or '-'");
     }
-    return new JavaNode(
-        mainClass,
-        name,
-        args,
-        jvmOptions,
-        systemProperties,
-        classpath,
-        javaHome,
-        workingDirectory,
-        environment);
+    return with(f -> f.name = name);
   }
 
   /** Appends program arguments, passed to {@code main}. */
   public JavaNode args(String... args) {
     List<String> all = new ArrayList<>(this.args);
     all.addAll(noNulls("args", args));
-    return new JavaNode(
-        mainClass,
-        name,
-        all,
-        jvmOptions,
-        systemProperties,
-        classpath,
-        javaHome,
-        workingDirectory,
-        environment);
+    return with(f -> f.args = all);
   }
 
   /** Appends options of the JVM, such as {@code -Xmx128m}; each starts with '-'. */
@@ -150,16 +163,7 @@ public final class JavaNode {
       }
       all.add(option);
     }
-    return new JavaNode(
-        mainClass,
-        name,
-        args,
-        all,
-        systemProperties,
-        classpath,
-        javaHome,
-        workingDirectory,
-        environment);
+    return with(f -> f.jvmOptions = all);
   }
 
   /** Sets a system property of the node's JVM ({@code -Dkey=value}). */
@@ -174,8 +178,7 @@ public final class JavaNode {
     }
     Map<String, String> all = new LinkedHashMap<>(systemProperties);
     all.put(key, value);
-    return new JavaNode(
-        mainClass, name, args, jvmOptions, all, classpath, javaHome, workingDirectory, environment);
+    return with(f -> f.systemProperties = all);
   }
 
   /** Replaces the class path (by default the test's, {@code java.class.path}). */
@@ -187,16 +190,7 @@ public final class JavaNode {
     String joined =
         String.join(
             File.pathSeparator, entries.stream().map(p -> p.toAbsolutePath().toString()).toList());
-    return new JavaNode(
-        mainClass,
-        name,
-        args,
-        jvmOptions,
-        systemProperties,
-        joined,
-        javaHome,
-        workingDirectory,
-        environment);
+    return with(f -> f.classpath = joined);
   }
 
   /** Runs the node on the JVM installed at {@code javaHome} (by default the test's, java.home). */
@@ -204,16 +198,7 @@ public final class JavaNode {
     if (javaHome == null) {
       throw new IllegalArgumentException("JavaNode.javaHome: the path is null");
     }
-    return new JavaNode(
-        mainClass,
-        name,
-        args,
-        jvmOptions,
-        systemProperties,
-        classpath,
-        javaHome,
-        workingDirectory,
-        environment);
+    return with(f -> f.javaHome = javaHome);
   }
 
   /** Runs the node in {@code directory}, which must exist when the node starts. */
@@ -221,16 +206,7 @@ public final class JavaNode {
     if (directory == null) {
       throw new IllegalArgumentException("JavaNode.workingDirectory: the path is null");
     }
-    return new JavaNode(
-        mainClass,
-        name,
-        args,
-        jvmOptions,
-        systemProperties,
-        classpath,
-        javaHome,
-        directory,
-        environment);
+    return with(f -> f.workingDirectory = directory);
   }
 
   /** Sets an environment variable of the node (over the test JVM's environment, inherited). */
@@ -245,16 +221,28 @@ public final class JavaNode {
     }
     Map<String, String> all = new LinkedHashMap<>(environment);
     all.put(key, value);
-    return new JavaNode(
-        mainClass,
-        name,
-        args,
-        jvmOptions,
-        systemProperties,
-        classpath,
-        javaHome,
-        workingDirectory,
-        all);
+    return with(f -> f.environment = all);
+  }
+
+  /**
+   * Runs the node with its wall clock shifted by {@code offset} (positive: ahead, negative:
+   * behind), in whole milliseconds, through the distribution's libfaketime ({@link ClockSkew});
+   * starting the node fails with the reason where libfaketime is not installed.
+   */
+  public JavaNode clockOffset(Duration offset) {
+    if (offset == null) {
+      throw new IllegalArgumentException("JavaNode.clockOffset: the offset is null");
+    }
+    if (offset.getNano() % 1_000_000 != 0) {
+      throw new IllegalArgumentException(
+          "JavaNode.clockOffset: " + offset + " is finer than a millisecond; round it");
+    }
+    return with(f -> f.clockOffset = offset);
+  }
+
+  /** The wall-clock offset, when one was set ({@link #clockOffset(Duration)}). */
+  public Optional<Duration> clockOffset() {
+    return Optional.ofNullable(clockOffset);
   }
 
   /** The node's name. */

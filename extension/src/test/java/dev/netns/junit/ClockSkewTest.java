@@ -125,4 +125,35 @@ class ClockSkewTest {
     assertThat(read.get("wait")).as(out).isBetween(200L, 10_000L);
     assertThat(read.get("park")).as(out).isBetween(200L, 10_000L);
   }
+
+  /** A JVM node given a clock offset reads the shifted wall clock: JavaNode.clockOffset. */
+  @Tag("privileged")
+  @Test
+  void aJavaNodeWithAClockOffsetReadsTheShiftedClock(@NetNamespace("skewed") NetNs skewed)
+      throws Exception {
+    Requirements.requireFaketime();
+    Duration offset = Duration.ofHours(2);
+    long before = System.currentTimeMillis();
+    Node probe =
+        skewed.startJava(
+            JavaNode.main(ClockProbe.class)
+                .jvmOptions("-Xmx32m", "-XX:TieredStopAtLevel=1")
+                .clockOffset(offset));
+    assertThat(probe.waitFor(Duration.ofSeconds(60))).as("the probe exits (no hang)").isTrue();
+    long after = System.currentTimeMillis();
+    assertThat(probe.exitStatus()).hasValue(0);
+    String millis = probe.awaitLogLine("^millis \\d+$", Duration.ofSeconds(5));
+    assertThat(Long.parseLong(millis.substring("millis ".length())) - offset.toMillis())
+        .isBetween(before, after);
+  }
+
+  @Test
+  void aJavaNodeRefusesAnOffsetFinerThanAMillisecond() {
+    assertThatThrownBy(() -> JavaNode.main(ClockProbe.class).clockOffset(Duration.ofNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("JavaNode.clockOffset: PT0.000000001S is finer than a millisecond; round it");
+    assertThat(JavaNode.main(ClockProbe.class).clockOffset()).isEmpty();
+    assertThat(JavaNode.main(ClockProbe.class).clockOffset(Duration.ofMinutes(5)).clockOffset())
+        .contains(Duration.ofMinutes(5));
+  }
 }

@@ -2,6 +2,7 @@ package dev.netns.junit.internal;
 
 import dev.netns.junit.AddressScope;
 import dev.netns.junit.AssignedAddress;
+import dev.netns.junit.ClockSkew;
 import dev.netns.junit.Fault;
 import dev.netns.junit.JavaNode;
 import dev.netns.junit.NetNs;
@@ -89,6 +90,9 @@ final class ProcessNode implements Node {
     }
     ProcessBuilder copy = new ProcessBuilder(spec.command());
     copy.environment().putAll(spec.environment());
+    if (spec.clockOffset().isPresent()) {
+      ClockSkew.apply(copy, spec.clockOffset().get());
+    }
     return of(
         call, namespace, spec.name(), copy, spec.workingDirectory().map(Path::toFile).orElse(null));
   }
