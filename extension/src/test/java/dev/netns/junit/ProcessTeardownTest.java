@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.kernel.NamespaceInode;
 import dev.netns.testing.Oracle;
+import dev.netns.testing.PidFiles;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,9 +60,21 @@ class ProcessTeardownTest {
     void startsADaemon(@Ns("n1") NetNs n1) throws Exception {
       // setsid -f forks (1) into a new session and exits; the shell there forks (2) the sleep and
       // exits: the classic daemon, in a session and process group of its own, parented by init.
+      // The daemon's pid comes through a file: setsid exits before its child writes, and the JDK
+      // drains and closes a process's output pipe when the process exits.
+      Path pidFile = Files.createTempFile("netns-daemon", ".pid");
       Process setsid =
-          n1.exec("setsid", "-f", "sh", "-c", "sleep 1000 </dev/null >/dev/null 2>&1 & echo $!");
-      STRAYS.put("daemon", new long[] {pidFrom(setsid), n1.call(NamespaceInode::ofCurrentThread)});
+          n1.exec(
+              "setsid",
+              "-f",
+              "sh",
+              "-c",
+              "sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > \"$0\"",
+              pidFile.toString());
+      assertThat(setsid.waitFor()).isZero();
+      STRAYS.put(
+          "daemon",
+          new long[] {PidFiles.awaitPid(pidFile), n1.call(NamespaceInode::ofCurrentThread)});
     }
   }
 

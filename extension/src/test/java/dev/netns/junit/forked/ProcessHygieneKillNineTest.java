@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +39,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * thread's own mount namespace) and off.
  */
 @Tag("privileged")
+@Isolated(
+    "checks by inode that the killed JVM's namespaces are gone; the kernel hands a freed inode"
+        + " number to the next namespace made, which may be another test's (or this test's other"
+        + " case, run at the same time)")
 class ProcessHygieneKillNineTest {
   static final String MARKER_PROPERTY = "netns.test.processHygiene.marker";
   static final List<String> STARTED = List.of("sleep", "daemon", "java");
@@ -52,12 +57,19 @@ class ProcessHygieneKillNineTest {
       Process sleep = blue.exec("sleep", "600");
       // setsid -f forks into a new session and exits; the shell there backgrounds the sleep and
       // exits: a daemon, parented by init, in no process tree of this JVM.
+      // Its pid comes through a file: setsid exits before its child writes, and the JDK drains and
+      // closes a process's output pipe when the process exits.
+      Path pidFile = Files.createTempFile("netns-daemon", ".pid");
       Process setsid =
-          blue.exec("setsid", "-f", "sh", "-c", "sleep 601 </dev/null >/dev/null 2>&1 & echo $!");
-      long daemon =
-          Long.parseLong(
-              new String(setsid.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+          blue.exec(
+              "setsid",
+              "-f",
+              "sh",
+              "-c",
+              "sleep 601 </dev/null >/dev/null 2>&1 & echo $! > \"$0\"",
+              pidFile.toString());
       assertThat(setsid.waitFor()).isZero();
+      long daemon = dev.netns.testing.PidFiles.awaitPid(pidFile);
       Process java =
           red.start(
               new ProcessBuilder(
