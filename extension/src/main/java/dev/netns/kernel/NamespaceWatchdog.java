@@ -135,11 +135,12 @@ final class NamespaceWatchdog implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    try {
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      // The pipe is gone with its reader; nothing to release.
+    } finally {
+      try {
+        process.getOutputStream().close();
+      } catch (IOException e) {
+        // The pipe is gone with its reader; nothing to release.
+      }
     }
   }
 

@@ -302,17 +302,36 @@ public final class NetworkNamespace implements AutoCloseable {
     if (!created) {
       return;
     }
+    NamespaceWatchdog current = watchdog;
+    if (current != null && current.process().isAlive()) {
+      return;
+    }
+    // Checked and started on the namespace's own thread, the lock taken there: a caller outside
+    // holds nothing while its call waits behind a task that starts a process itself.
+    try {
+      call(
+          () -> {
+            startWatchdogHere();
+            return null;
+          });
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("cannot start the watchdog of namespace " + name, e);
+    }
+  }
+
+  /** Starts the watchdog from this thread, inside the namespace, unless a live one watches. */
+  private void startWatchdogHere() throws IOException {
     synchronized (watchdogLock) {
-      if (watchdog != null) {
+      NamespaceWatchdog old = watchdog;
+      if (old != null && old.process().isAlive()) {
         return;
       }
-      try {
-        watchdog = call(() -> NamespaceWatchdog.startHere(name));
-      } catch (IOException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException("cannot start the watchdog of namespace " + name, e);
+      if (old != null) {
+        old.close(); // killed by someone (a test's kill -9 -1, the OOM killer): a new one watches
       }
+      watchdog = NamespaceWatchdog.startHere(name);
     }
   }
 

@@ -36,7 +36,15 @@ public final class ProcessTree {
   public static List<ProcessHandle> of(ProcessHandle root) {
     List<ProcessHandle> tree = new ArrayList<>();
     tree.add(root);
-    root.descendants().forEach(tree::add);
+    // The JDK finds descendants by the root's pid as the process table has it now: once the root
+    // has exited, a process that took its pid would lend it its children. Alive before and after
+    // the walk, the pid was the root's throughout.
+    if (root.isAlive()) {
+      List<ProcessHandle> descendants = root.descendants().toList();
+      if (root.isAlive()) {
+        tree.addAll(descendants);
+      }
+    }
     return tree;
   }
 
@@ -69,9 +77,13 @@ public final class ProcessTree {
    */
   public static List<ProcessHandle> kill(ProcessHandle root) {
     Set<ProcessHandle> members = new LinkedHashSet<>();
-    freeze(root, members);
-    members.addAll(of(root));
-    signal(members, ProcessSignal.SIGKILL);
+    try {
+      freeze(root, members);
+    } finally {
+      // Whatever stopped the freeze (a signal refused), what it stopped is killed, not left frozen.
+      members.addAll(of(root));
+      signal(members, ProcessSignal.SIGKILL);
+    }
     return List.copyOf(members);
   }
 
@@ -81,29 +93,38 @@ public final class ProcessTree {
    */
   private static boolean freeze(ProcessHandle root, Set<ProcessHandle> stopped) {
     long deadline = System.nanoTime() + FREEZE_WITHIN.toNanos();
-    while (true) {
-      boolean grew = false;
-      for (ProcessHandle member : of(root)) {
-        if (stopped.add(member)) {
-          ProcessSignal.SIGSTOP.send(member);
-          grew = true;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        boolean grew = false;
+        for (ProcessHandle member : of(root)) {
+          if (stopped.add(member)) {
+            ProcessSignal.SIGSTOP.send(member);
+            grew = true;
+          }
         }
+        if (!grew && stopped.stream().allMatch(ProcessTree::stoppedOrGone)) {
+          return true;
+        }
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        interrupted |= pause();
       }
-      if (!grew && stopped.stream().allMatch(ProcessTree::stoppedOrGone)) {
-        return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      pause();
     }
   }
 
   /** Sends {@code signal} to each of {@code members} still alive. */
   public static void signal(Collection<ProcessHandle> members, ProcessSignal signal) {
+    Failures failures = new Failures();
     for (ProcessHandle member : members) {
-      signal.send(member);
+      failures.run(() -> signal.send(member));
     }
+    failures.throwIfAny();
   }
 
   /**
@@ -128,7 +149,10 @@ public final class ProcessTree {
                     .map(p -> "pid " + p.pid() + " (" + state(p.pid()) + ")")
                     .collect(Collectors.joining(", ")));
       }
-      pause();
+      if (pause()) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a process tree to exit");
+      }
     }
   }
 
@@ -157,12 +181,16 @@ public final class ProcessTree {
     }
   }
 
-  private static void pause() {
+  /**
+   * Sleeps 2 ms; true when interrupted. An interrupt does not cut a freeze short (that would leave
+   * the tree stopped): the freeze goes on and sets the interrupt again at its end.
+   */
+  private static boolean pause() {
     try {
       Thread.sleep(2);
+      return false;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while signalling a process tree", e);
+      return true;
     }
   }
 }

@@ -82,6 +82,7 @@ final class DropRoutes {
       }
     }
     List<Key> added = new ArrayList<>();
+    List<Key> inFlight = List.of();
     RuntimeException failure = null;
     try {
       for (Map.Entry<NetworkNamespace, List<Key>> batch : fresh.entrySet()) {
@@ -99,7 +100,9 @@ final class DropRoutes {
                 "RTM_NEWROUTE " + key.destination() + " dev " + VOID + " in " + ns.name());
           }
         }
+        inFlight = batch.getValue();
         List<KernelException> outcomes = changes.executeEach();
+        inFlight = List.of();
         for (int i = 0; i < outcomes.size(); i++) {
           if (outcomes.get(i) == null) {
             added.add(batch.getValue().get(i));
@@ -113,6 +116,9 @@ final class DropRoutes {
       }
     } catch (RuntimeException e) {
       failure = first(failure, e);
+      // A batch cut short (a send or receive failed) may have added any of its routes, all new:
+      // each is deleted, one already absent counting as deleted.
+      added.addAll(inFlight);
     }
     if (failure != null) {
       for (Key key : added) {

@@ -285,7 +285,7 @@ public final class FaultInjector {
         key,
         description,
         () -> Qdiscs.addTbf(key.namespace(), link, bytesPerSecond, burst, Duration.ofMillis(100)));
-    QdiscStats before = Qdiscs.rootStats(key.namespace(), link);
+    QdiscStats before = statsOrUndo(key, link);
     EffectMeter meter =
         () -> {
           QdiscStats now = Qdiscs.rootStats(key.namespace(), link);
@@ -312,11 +312,36 @@ public final class FaultInjector {
     String effect = "netem " + netem;
     String description = effect + " leaving " + host + ":" + link;
     qdiscs.add(key, description, () -> Qdiscs.addNetem(key.namespace(), link, netem));
+    EffectMeter meter;
+    try {
+      meter = netemMeter(key, netem);
+    } catch (RuntimeException e) {
+      undoQdisc(key, e);
+      throw e;
+    }
     return register(
         description,
         new FaultScope.Impaired(host, link, effect),
         List.of(() -> qdiscs.remove(key)),
-        netemMeter(key, netem));
+        meter);
+  }
+
+  /** The qdisc's counters now; when they cannot be read, the qdisc just added is taken off. */
+  private QdiscStats statsOrUndo(InterfaceKey key, String link) {
+    try {
+      return Qdiscs.rootStats(key.namespace(), link);
+    } catch (RuntimeException e) {
+      undoQdisc(key, e);
+      throw e;
+    }
+  }
+
+  private void undoQdisc(InterfaceKey key, RuntimeException cause) {
+    try {
+      qdiscs.remove(key);
+    } catch (RuntimeException suppressed) {
+      cause.addSuppressed(suppressed);
+    }
   }
 
   /**
