@@ -52,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first is often taken for a linearizable read, but it is not one under partitions: {@code sync} is
  * no quorum operation, and a server that still follows, or is, a leader that has lost its quorum
  * answers it from stale state. This sample's first version read with {@code sync} then {@code
- * getData}, and the checker caught such a read in CI (a value read after it had been overwritten,
+ * getData}, and the checker caught such a read in a CI run (a value read after it was overwritten,
  * while the schedule isolated servers). So each read here is {@code getData} with its version,
  * confirmed by a {@code multi} holding only a check of that version: a write-path request that the
  * leader orders and a quorum commits, so the value was current at that point. A check that fails is
