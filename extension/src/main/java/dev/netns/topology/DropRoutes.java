@@ -2,6 +2,7 @@ package dev.netns.topology;
 
 import dev.netns.kernel.Changes;
 import dev.netns.kernel.Cidr;
+import dev.netns.kernel.Failures;
 import dev.netns.kernel.Inspection;
 import dev.netns.kernel.LinkInfo;
 import dev.netns.kernel.Links;
@@ -83,7 +84,7 @@ final class DropRoutes {
     }
     List<Key> added = new ArrayList<>();
     List<Key> inFlight = List.of();
-    RuntimeException failure = null;
+    Failures failures = new Failures();
     try {
       for (Map.Entry<NetworkNamespace, List<Key>> batch : fresh.entrySet()) {
         NetworkNamespace ns = batch.getKey();
@@ -107,29 +108,25 @@ final class DropRoutes {
           if (outcomes.get(i) == null) {
             added.add(batch.getValue().get(i));
           } else {
-            failure = first(failure, outcomes.get(i));
+            failures.add(outcomes.get(i));
           }
         }
-        if (failure != null) {
+        if (!failures.isEmpty()) {
           break;
         }
       }
     } catch (RuntimeException e) {
-      failure = first(failure, e);
+      failures.add(e);
       // A batch cut short (a send or receive failed) may have added any of its routes, all new:
       // each is deleted, one already absent counting as deleted.
       added.addAll(inFlight);
     }
-    if (failure != null) {
+    if (!failures.isEmpty()) {
       for (Key key : added) {
         held.put(key, new Held(mode, 1));
       }
-      try {
-        removeAll(added);
-      } catch (RuntimeException suppressed) {
-        failure.addSuppressed(suppressed);
-      }
-      throw failure;
+      failures.run(() -> removeAll(added));
+      failures.throwIfAny();
     }
     for (Key key : wanted) {
       Held current = held.get(key);
@@ -158,7 +155,7 @@ final class DropRoutes {
         last.computeIfAbsent(key.namespace(), k -> new ArrayList<>()).add(key);
       }
     }
-    RuntimeException failure = null;
+    Failures failures = new Failures();
     Set<Key> done = new HashSet<>();
     for (Map.Entry<NetworkNamespace, List<Key>> batch : last.entrySet()) {
       Changes changes = Changes.in(batch.getKey());
@@ -173,7 +170,7 @@ final class DropRoutes {
       try {
         outcomes = changes.executeEach();
       } catch (RuntimeException e) {
-        failure = first(failure, e);
+        failures.add(e);
         continue;
       }
       for (int i = 0; i < outcomes.size(); i++) {
@@ -184,14 +181,12 @@ final class DropRoutes {
           held.remove(key);
           done.add(key);
         } else {
-          failure = first(failure, e);
+          failures.add(e);
         }
       }
     }
     keys.removeIf(done::contains);
-    if (failure != null) {
-      throw failure;
-    }
+    failures.throwIfAny();
   }
 
   /**
@@ -208,15 +203,6 @@ final class DropRoutes {
       }
     }
     return 0;
-  }
-
-  /** The first failure, with later ones suppressed by it. */
-  private static RuntimeException first(RuntimeException failure, RuntimeException e) {
-    if (failure == null) {
-      return e;
-    }
-    failure.addSuppressed(e);
-    return failure;
   }
 
   /** The void bridge's ifindex in {@code ns}, made (up, no ARP) the first time. */
