@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -300,26 +302,13 @@ final class ProcessNode implements Node {
   public String awaitLogLine(String regex, Duration timeout) {
     Pattern pattern = compile("awaitLogLine", regex);
     requireTimeout("awaitLogLine", timeout);
-    Process process = current;
     NodeOutput.Cursor cursor = output.cursor(startOffset);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      boolean exited = ProcessTree.exited(process.toHandle());
-      for (String line : cursor.next()) {
-        if (pattern.matcher(line).find()) {
-          return line;
-        }
-      }
-      String wanted = "a line matching '" + regex + "'";
-      if (exited) {
-        throw new AssertionError(exitedBefore(process, wanted));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            this + " wrote no line matching '" + regex + "' within " + millis(timeout) + tail());
-      }
-      sleep("awaitLogLine");
-    }
+    return poll(
+        "awaitLogLine",
+        timeout,
+        () -> cursor.next().stream().filter(line -> pattern.matcher(line).find()).findFirst(),
+        "a line matching '" + regex + "'",
+        () -> this + " wrote no line matching '" + regex + "' within " + millis(timeout) + tail());
   }
 
   @Override
@@ -332,18 +321,12 @@ final class ProcessNode implements Node {
   public void awaitPort(int port, Duration timeout) {
     requirePort("awaitPort", port);
     requireTimeout("awaitPort", timeout);
-    Process process = current;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      boolean exited = ProcessTree.exited(process.toHandle());
-      if (acceptsConnections(port)) {
-        return;
-      }
-      if (exited) {
-        throw new AssertionError(exitedBefore(process, "accepting connections on port " + port));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
+    poll(
+        "awaitPort",
+        timeout,
+        () -> acceptsConnections(port) ? Optional.of(port) : Optional.empty(),
+        "accepting connections on port " + port,
+        () ->
             this
                 + " accepted no connection on port "
                 + port
@@ -354,8 +337,35 @@ final class ProcessNode implements Node {
                 + ") within "
                 + millis(timeout)
                 + tail());
+  }
+
+  /**
+   * Asks {@code probe} until it finds something, the node's current process exits ({@code wanted}
+   * names what it did not do first), or {@code timeout} passes; both failures are assertion errors.
+   * Whether the process had exited is read before the probe, so output written just before the exit
+   * is still found.
+   */
+  private <T> T poll(
+      String call,
+      Duration timeout,
+      Supplier<Optional<T>> probe,
+      String wanted,
+      Supplier<String> timedOut) {
+    Process process = current;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean exited = ProcessTree.exited(process.toHandle());
+      Optional<T> found = probe.get();
+      if (found.isPresent()) {
+        return found.get();
       }
-      sleep("awaitPort");
+      if (exited) {
+        throw new AssertionError(exitedBefore(process, wanted));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(timedOut.get());
+      }
+      sleep(call);
     }
   }
 
