@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,9 +31,7 @@ import org.apache.zookeeper.ZooKeeper;
  * namespaces and their LAN are the test's to declare.
  *
  * <pre>{@code
- * for (int id = 1; id <= 3; id++) {
- *   ZooKeeperEnsemble.startServer(network, dir, id);
- * }
+ * Map<String, Node> servers = ZooKeeperEnsemble.startAll(network, dir);
  * String leader = ZooKeeperEnsemble.awaitLeader(network, ZooKeeperEnsemble.SERVERS);
  * }</pre>
  */
@@ -42,6 +41,15 @@ final class ZooKeeperEnsemble {
   static final Duration PATIENCE = Duration.ofSeconds(40);
 
   private ZooKeeperEnsemble() {}
+
+  /** Starts the three servers, each as {@link #startServer} does: zk1, zk2, zk3 in this order. */
+  static Map<String, Node> startAll(Network network, Path dir) throws IOException {
+    Map<String, Node> servers = new LinkedHashMap<>();
+    for (int id = 1; id <= SERVERS.size(); id++) {
+      servers.put(SERVERS.get(id - 1), startServer(network, dir, id));
+    }
+    return servers;
+  }
 
   /**
    * Starts server {@code id} as a JVM node inside namespace zk{id}, and waits until it accepts

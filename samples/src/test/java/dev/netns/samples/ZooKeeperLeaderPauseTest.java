@@ -6,7 +6,7 @@ import static dev.netns.samples.ZooKeeperEnsemble.awaitLeader;
 import static dev.netns.samples.ZooKeeperEnsemble.bytes;
 import static dev.netns.samples.ZooKeeperEnsemble.connect;
 import static dev.netns.samples.ZooKeeperEnsemble.srvr;
-import static dev.netns.samples.ZooKeeperEnsemble.startServer;
+import static dev.netns.samples.ZooKeeperEnsemble.startAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +18,6 @@ import dev.netns.junit.Network;
 import dev.netns.junit.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.CreateMode;
@@ -50,10 +49,7 @@ class ZooKeeperLeaderPauseTest {
   @Test
   void aLeaderPausedPastTheSessionTimeoutLosesTheLockAndStepsDownOnWaking(
       Network network, @TempDir Path dir) throws Exception {
-    Map<String, Node> servers = new HashMap<>();
-    for (int id = 1; id <= 3; id++) {
-      servers.put("zk" + id, startServer(network, dir, id));
-    }
+    Map<String, Node> servers = startAll(network, dir);
     NetNs client = network.namespace("client");
     String leader = awaitLeader(network, SERVERS);
     List<String> others = new ArrayList<>(SERVERS);

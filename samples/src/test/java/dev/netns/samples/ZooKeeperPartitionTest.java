@@ -6,7 +6,7 @@ import static dev.netns.samples.ZooKeeperEnsemble.awaitLeader;
 import static dev.netns.samples.ZooKeeperEnsemble.bytes;
 import static dev.netns.samples.ZooKeeperEnsemble.connect;
 import static dev.netns.samples.ZooKeeperEnsemble.srvr;
-import static dev.netns.samples.ZooKeeperEnsemble.startServer;
+import static dev.netns.samples.ZooKeeperEnsemble.startAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,9 +55,7 @@ class ZooKeeperPartitionTest {
   @Test
   void majorityElectsANewLeaderAndTheOldOneRejoins(Network network, @TempDir Path dir)
       throws Exception {
-    for (int id = 1; id <= 3; id++) {
-      startServer(network, dir, id);
-    }
+    startAll(network, dir);
     NetNs client = network.namespace("client");
     String leader = awaitLeader(network, SERVERS);
     List<String> majority = new ArrayList<>(SERVERS);

@@ -7,7 +7,7 @@ import static dev.netns.samples.ZooKeeperEnsemble.awaitLeader;
 import static dev.netns.samples.ZooKeeperEnsemble.bytes;
 import static dev.netns.samples.ZooKeeperEnsemble.connect;
 import static dev.netns.samples.ZooKeeperEnsemble.srvr;
-import static dev.netns.samples.ZooKeeperEnsemble.startServer;
+import static dev.netns.samples.ZooKeeperEnsemble.startAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.junit.AppliedFault;
@@ -84,10 +84,7 @@ class ZooKeeperRegisterTest {
   @Test
   void checkedReadsWritesAndCasStayLinearizableUnderPartitionsPausesAndCrashes(
       Network network, @TempDir Path dir) throws Exception {
-    List<Node> servers = new ArrayList<>();
-    for (int id = 1; id <= 3; id++) {
-      servers.add(startServer(network, dir, id));
-    }
+    List<Node> servers = new ArrayList<>(startAll(network, dir).values());
     NetNs client = network.namespace("client");
     awaitLeader(network, SERVERS);
     ZooKeeper setup = connect(client, network, SERVERS);
