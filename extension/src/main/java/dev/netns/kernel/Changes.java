@@ -62,6 +62,39 @@ public final class Changes {
     return this;
   }
 
+  /**
+   * A veth pair as {@link #createVeth}, whose {@code a} end is made a port of the bridge {@code
+   * bridge} (ifindex {@code bridgeIndex}) in {@code a}'s namespace as it is created. The bridge
+   * must exist by the time the kernel reads this request: earlier in the same batch, or made by an
+   * earlier batch.
+   */
+  public Changes createPort(
+      NetworkNamespace a,
+      String aName,
+      int aIndex,
+      String bridge,
+      int bridgeIndex,
+      NetworkNamespace b,
+      String bName,
+      int bIndex) {
+    InterfaceName.validate(aName);
+    InterfaceName.validate(bName);
+    requests.add(
+        LinkRequests.newVethPort(aName, a.fd(), aIndex, bridgeIndex, bName, b.fd(), bIndex)
+            .describedAs(
+                "RTM_NEWLINK veth "
+                    + a.name()
+                    + ":"
+                    + aName
+                    + " (port of "
+                    + bridge
+                    + ")<->"
+                    + b.name()
+                    + ":"
+                    + bName));
+    return this;
+  }
+
   /** Sets a link of this namespace up or down. */
   public Changes setUp(String name, int index, boolean up) {
     requests.add(

@@ -18,7 +18,7 @@ public final class LinkRequests {
    * of the socket the request is sent on.
    */
   public static Request newVeth(String name, int nsFd, String peerName, int peerNsFd) {
-    return veth(name, nsFd, 0, peerName, peerNsFd, 0, false, 0);
+    return veth(name, nsFd, 0, peerName, peerNsFd, 0, false, 0, 0);
   }
 
   /**
@@ -36,7 +36,23 @@ public final class LinkRequests {
    */
   public static Request newVeth(
       String name, int nsFd, int index, String peerName, int peerNsFd, int peerIndex, boolean up) {
-    return veth(name, nsFd, index, peerName, peerNsFd, peerIndex, up, 1);
+    return veth(name, nsFd, index, peerName, peerNsFd, peerIndex, up, 1, 0);
+  }
+
+  /**
+   * A veth pair as {@link #newVeth(String, int, int, String, int, int, boolean)} whose first end is
+   * made a port of the bridge with ifindex {@code masterIndex} in its namespace as it is created
+   * ({@code IFLA_MASTER}), which saves a request per port when a LAN's switch is wired.
+   */
+  public static Request newVethPort(
+      String name,
+      int nsFd,
+      int index,
+      int masterIndex,
+      String peerName,
+      int peerNsFd,
+      int peerIndex) {
+    return veth(name, nsFd, index, peerName, peerNsFd, peerIndex, true, 1, masterIndex);
   }
 
   /** {@code queues} 0: the kernel's default, as iproute2 sends it. */
@@ -48,7 +64,8 @@ public final class LinkRequests {
       int peerNsFd,
       int peerIndex,
       boolean up,
-      int queues) {
+      int queues,
+      int masterIndex) {
     int flags = up ? IFF_UP : 0;
     int change = up ? IFF_UP : 0;
     return new Request(
@@ -56,12 +73,16 @@ public final class LinkRequests {
         CREATE,
         "RTM_NEWLINK veth " + name + "<->" + peerName,
         w -> {
-          // The queues, then IFLA_NET_NS_FD, then IFLA_IFNAME at both ends, as iproute2 sends them,
+          // The queues, then IFLA_NET_NS_FD, IFLA_MASTER, IFLA_IFNAME at both ends, as iproute2
+          // sends them,
           // so that the golden bytes in LinkRequestsTest line up with `ip link add ...`.
           new IfInfoMsg(AF_UNSPEC, 0, index, flags, change).writeTo(w);
           putQueues(w, queues);
           if (nsFd >= 0) {
             w.putU32Attribute(IFLA_NET_NS_FD, nsFd);
+          }
+          if (masterIndex > 0) {
+            w.putU32Attribute(IFLA_MASTER, masterIndex);
           }
           w.putString(IFLA_IFNAME, name);
           int linkInfo = w.beginNested(IFLA_LINKINFO);

@@ -12,6 +12,12 @@ import java.util.Set;
 
 /** Validates a LAN declaration and assigns its addresses. */
 final class LanPlan {
+  /**
+   * The ports a Linux bridge takes: port numbers below {@code BR_MAX_PORTS} (1024, in the kernel's
+   * net/bridge/br_private.h), 0 reserved; the next port is refused with EXFULL.
+   */
+  static final int MAX_PORTS = 1023;
+
   private LanPlan() {}
 
   static Lan plan(
@@ -62,6 +68,14 @@ final class LanPlan {
     List<String> members = d.hosts() == null ? List.of() : d.hosts();
     if (members.isEmpty()) {
       problems.add(origin + ": a LAN needs hosts");
+    } else if (members.size() > MAX_PORTS) {
+      problems.add(
+          origin
+              + ": a LAN takes at most "
+              + MAX_PORTS
+              + " hosts (the ports of one Linux bridge), not "
+              + members.size()
+              + "; join smaller LANs with a router");
     }
     Set<String> seen = new HashSet<>();
     for (String host : members) {

@@ -129,8 +129,7 @@ public final class RunningTopology implements AutoCloseable {
               .flatMap(h -> topology.addressesOf(h).stream())
               .anyMatch(Cidr::isIpv6);
       List<NetworkNamespace> made =
-          NetworkNamespace.createAll(
-              plan.stream().map(Made::name).toList(), topology.routers(), ipv6);
+          createSpread(plan.stream().map(Made::name).toList(), topology.routers(), ipv6);
       for (int i = 0; i < made.size(); i++) {
         plan.get(i).role().adopt(running, made.get(i));
       }
@@ -144,6 +143,30 @@ public final class RunningTopology implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Makes the namespaces, spread over the cores when there are many (namespaces are independent
+   * until they are wired). If a part fails, the namespaces the other parts made are closed.
+   */
+  private static List<NetworkNamespace> createSpread(
+      List<String> names, Set<String> routers, boolean ipv6) {
+    List<Spread.Outcome<List<NetworkNamespace>>> outcomes =
+        Spread.run(
+            Spread.split(names, Spread.parts(names.size())),
+            part -> NetworkNamespace.createAll(part, routers, ipv6));
+    List<NetworkNamespace> made = new ArrayList<>(names.size());
+    for (Spread.Outcome<List<NetworkNamespace>> outcome : outcomes) {
+      if (outcome.ok()) {
+        made.addAll(outcome.result());
+      }
+    }
+    Failures failures = Spread.failures(outcomes);
+    if (!failures.isEmpty()) {
+      made.forEach(ns -> failures.run(ns::close));
+      failures.throwIfAny();
+    }
+    return made;
   }
 
   /**
@@ -183,34 +206,63 @@ public final class RunningTopology implements AutoCloseable {
     if (topology.links().isEmpty() && topology.lans().isEmpty()) {
       return;
     }
-    // 1. Every bridge and every veth pair, in one batch on one socket: the requests carry the
-    //    namespaces' fds, so they land where they belong.
-    NetworkNamespace any = !namespaces.isEmpty() ? namespaces.values().iterator().next() : host;
-    Changes create = Changes.in(any);
+    // Requests carry the namespaces' fds, so they land where they belong whichever namespace's
+    // socket sends them; batches sent at once go on sockets of different namespaces.
+    List<NetworkNamespace> sockets = allNamespaces();
+    if (sockets.isEmpty()) {
+      sockets = List.of(host);
+    }
+
+    // 1. The bridges, first: ports join them as they are made.
+    Changes bridges = Changes.in(sockets.get(0));
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
-      create.createBridge(sw, BRIDGE, assign(sw, BRIDGE));
+      bridges.createBridge(sw, BRIDGE, assign(sw, BRIDGE));
     }
+    for (NetworkNamespace wire : wires.values()) {
+      bridges.createBridge(wire, BRIDGE, assign(wire, BRIDGE));
+    }
+    bridges.execute();
+
+    // 2. Every veth pair, up from the start, bridge ports in their bridge: a batch per core.
+    int pairs = topology.links().size() + wires.size();
+    for (Lan lan : topology.lans()) {
+      pairs += lan.ports().size();
+    }
+    int parts = Math.min(Spread.parts(pairs), sockets.size());
+    List<Changes> create = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      create.add(Changes.in(sockets.get(i)));
+    }
+    int next = 0;
     for (VethPair link : topology.links()) {
       NetworkNamespace wire = wires.get(link);
       if (wire == null) {
         veth(
-            create, namespace(link.a()), link.aInterface(), namespace(link.b()), link.bInterface());
+            create.get(next++ % parts),
+            namespace(link.a()),
+            link.aInterface(),
+            namespace(link.b()),
+            link.bInterface());
       } else {
         // a <-> wire:pa, wire:pb <-> b, and a bridge joining pa and pb until an impairment
         // replaces it with the userspace forwarder.
-        create.createBridge(wire, BRIDGE, assign(wire, BRIDGE));
-        veth(create, wire, WIRE_A, namespace(link.a()), link.aInterface());
-        veth(create, wire, WIRE_B, namespace(link.b()), link.bInterface());
+        port(create.get(next++ % parts), wire, WIRE_A, namespace(link.a()), link.aInterface());
+        port(create.get(next++ % parts), wire, WIRE_B, namespace(link.b()), link.bInterface());
       }
     }
     for (Lan lan : topology.lans()) {
       NetworkNamespace sw = switches.get(lan.name());
       for (LanPort port : lan.ports()) {
-        veth(create, sw, port.switchPort(), namespace(port.host()), port.interfaceName());
+        port(
+            create.get(next++ % parts),
+            sw,
+            port.switchPort(),
+            namespace(port.host()),
+            port.interfaceName());
       }
     }
-    create.execute();
+    executeSpread(create);
     // The kernel chose the ifindexes in the machine's namespace. Looked up now, while the names
     // are surely this network's own (nobody else could take them while the links exist, and the
     // lock keeps other JVMs from racing for them), and used from here on, down to teardown.
@@ -223,30 +275,13 @@ public final class RunningTopology implements AutoCloseable {
       }
     }
 
-    // 2. Ports into their bridges, one batch per switch; peers up in their namespace's batch.
+    // 3. Per namespace, one batch: peer ends up, MTU, addresses, then routes (which need the
+    //    addresses). The batches of different namespaces are independent: spread over the cores.
     Map<NetworkNamespace, Changes> setup = new LinkedHashMap<>();
     for (LinkEnd peer : peersToBringUp) {
       changes(setup, peer.namespace())
           .setUp(peer.name(), index(peer.namespace(), peer.name()), true);
     }
-    for (NetworkNamespace wire : wires.values()) {
-      Changes join = Changes.in(wire);
-      for (String port : new String[] {WIRE_A, WIRE_B}) {
-        join.setMaster(port, index(wire, port), BRIDGE, index(wire, BRIDGE));
-      }
-      join.execute();
-    }
-    for (Lan lan : topology.lans()) {
-      NetworkNamespace sw = switches.get(lan.name());
-      Changes enslave = Changes.in(sw);
-      for (LanPort port : lan.ports()) {
-        enslave.setMaster(
-            port.switchPort(), index(sw, port.switchPort()), BRIDGE, index(sw, BRIDGE));
-      }
-      enslave.execute();
-    }
-
-    // 3. Per namespace, one batch: MTU, addresses, then routes (which need the addresses).
     for (VethPair link : topology.links()) {
       for (String side : new String[] {link.a(), link.b()}) {
         NetworkNamespace ns = namespace(side);
@@ -271,7 +306,28 @@ public final class RunningTopology implements AutoCloseable {
       }
     }
     addRoutes(setup, null, false);
-    setup.values().forEach(Changes::execute);
+    List<Changes> batches = new ArrayList<>(setup.values());
+    List<List<Changes>> spread = Spread.split(batches, Spread.parts(batches.size()));
+    Spread.failures(
+            Spread.run(
+                spread,
+                part -> {
+                  part.forEach(Changes::execute);
+                  return null;
+                }))
+        .throwIfAny();
+  }
+
+  /** Sends each batch on its own thread (the first on this one) and waits for all of them. */
+  private static void executeSpread(List<Changes> batches) {
+    Spread.failures(
+            Spread.run(
+                batches,
+                batch -> {
+                  batch.execute();
+                  return null;
+                }))
+        .throwIfAny();
   }
 
   private static Changes changes(Map<NetworkNamespace, Changes> batches, NetworkNamespace ns) {
@@ -383,6 +439,14 @@ public final class RunningTopology implements AutoCloseable {
       Changes create, NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
     peersToBringUp.add(new LinkEnd(b, bName));
     create.createVeth(a, aName, assign(a, aName), b, bName, assign(b, bName));
+  }
+
+  /** A veth pair whose {@code a} end is a port of the bridge in {@code a}, made there. */
+  private void port(
+      Changes create, NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
+    peersToBringUp.add(new LinkEnd(b, bName));
+    create.createPort(
+        a, aName, assign(a, aName), BRIDGE, index(a, BRIDGE), b, bName, assign(b, bName));
   }
 
   /** Chooses the ifindex of a new link; in the machine's namespace the kernel chooses (0). */

@@ -78,6 +78,20 @@ class TopologyValidationTest {
   }
 
   @Test
+  void moreHostsThanABridgeHasPorts() {
+    Topology.Builder builder = Topology.builder();
+    String[] hosts = new String[1024];
+    for (int i = 0; i < hosts.length; i++) {
+      hosts[i] = "n" + (i + 1);
+      builder.host(hosts[i]);
+    }
+    assertThat(problems(builder.lan("lan", "10.0.0.0/20", hosts)))
+        .containsExactly(
+            "lan(\"lan\"): a LAN takes at most 1023 hosts (the ports of one Linux bridge), not"
+                + " 1024; join smaller LANs with a router");
+  }
+
+  @Test
   void subnetWithHostBits() {
     assertThat(problems(Topology.builder().host("a").lan("lan", "10.0.1.7/24", "a")))
         .containsExactly("lan(\"lan\"): subnet 10.0.1.7/24 has host bits set; write 10.0.1.0/24");
