@@ -19,10 +19,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Large topologies set up and torn down in one shot: LANs of 10 and 100 hosts ({@code
+ * Large topologies set up and torn down in one shot: LANs of 10, 100 and 1,000 hosts ({@code
  * Topologies.lan}: every host a namespace, the switch a bridge in a hidden namespace of its own,
  * one veth per host) and the line of 20 routers ({@code Topologies.routerLine(20)}: 22 namespaces,
- * 21 veth pairs, forwarding on, routes worked out).
+ * 21 veth pairs, forwarding on, routes worked out). {@code lanSetup} times the setup alone, as a
+ * test waits for it; {@code endToEnd} builds the 1,000-host LAN, has ten pairs of hosts talk and
+ * tears it down.
  *
  * <p>Each measurement is one build-start-close, timed alone ({@code SingleShotTime}): at 10 to 200
  * ms an operation is far above timer resolution. Teardown here is what {@code close()} costs; the
@@ -39,11 +41,35 @@ public class LanBenchmark {
   /** The size of the LAN. */
   @State(Scope.Thread)
   public static class Lan {
-    @Param({"10", "100"})
+    @Param({"10", "100", "1000"})
     public int hosts;
 
     Topology.Builder builder() {
-      return Topologies.lan("lan", "10.251.0.0/24", hosts);
+      return Topologies.lan("lan", hosts <= 250 ? "10.251.0.0/24" : "10.251.0.0/22", hosts);
+    }
+  }
+
+  /** A network set up in the timed part and torn down afterwards, untimed. */
+  @State(Scope.Thread)
+  public static class Running {
+    RunningTopology network;
+
+    @TearDown(Level.Invocation)
+    public void close() {
+      if (network != null) {
+        network.close();
+        network = null;
+      }
+    }
+  }
+
+  /** The 1,000-host LAN of issue 17, checked end to end. */
+  @State(Scope.Thread)
+  public static class Thousand {
+    static final int HOSTS = 1000;
+
+    Topology topology() {
+      return Topologies.lan("lan", "10.251.0.0/22", HOSTS).build();
     }
   }
 
@@ -72,6 +98,33 @@ public class LanBenchmark {
   public int lan(Lan lan, Quiet quiet) {
     try (RunningTopology network = lan.builder().build().start()) {
       return network.allNamespaces().size();
+    }
+  }
+
+  /** The setup alone, as a test waits for it: {@code start()}; the teardown is untimed. */
+  @Benchmark
+  public int lanSetup(Lan lan, Quiet quiet, Running running) {
+    running.network = lan.builder().build().start();
+    return running.network.allNamespaces().size();
+  }
+
+  /**
+   * A LAN of 1,000 hosts built, checked end to end and torn down: ten pairs of hosts far apart in
+   * the declaration (made and wired by different threads) each send a byte over TCP; a pair that
+   * cannot fails the benchmark.
+   */
+  @Benchmark
+  public int endToEnd(Thousand lan, Quiet quiet) throws Exception {
+    Topology topology = lan.topology();
+    try (RunningTopology network = topology.start()) {
+      int checked = 0;
+      for (int i = 1; i <= 10; i++) {
+        int from = i * 97 % Thousand.HOSTS + 1;
+        int to = Thousand.HOSTS + 1 - from;
+        EndToEnd.check(network, topology, "n" + from, "n" + to);
+        checked++;
+      }
+      return checked;
     }
   }
 

@@ -125,10 +125,7 @@ public final class QuickReport {
                   .measurementIterations(2)
                   .measurementTime(TimeValue.seconds(1)));
     }
-    measure(
-        "LANs and the router line, one shot each",
-        "LanBenchmark",
-        b -> b.warmupIterations(3).measurementIterations(10));
+    measureLans();
     measure(
         "churn, with the kernel's cleanup",
         "ChurnBenchmark",
@@ -164,11 +161,31 @@ public final class QuickReport {
                   .measurementIterations(2)
                   .measurementTime(TimeValue.seconds(2)));
     }
-    measure(
-        "LANs and the router line, one shot each",
-        "LanBenchmark",
-        b -> b.warmupIterations(3).measurementIterations(10));
+    measureLans();
     printTables(Map.of());
+  }
+
+  /**
+   * The LANs and the router line, one shot each; the 1,000-host LAN with fewer shots, each a second
+   * or so plus the kernel's cleanup of the previous one.
+   */
+  private void measureLans() throws RunnerException {
+    measure(
+        "LANs of 10 and 100 hosts and the router line, one shot each",
+        "LanBenchmark",
+        b ->
+            b.param("hosts", "10", "100")
+                .exclude("LanBenchmark\\.endToEnd$")
+                .warmupIterations(3)
+                .measurementIterations(10));
+    measure(
+        "the LAN of 1,000 hosts, one shot each",
+        "LanBenchmark",
+        b ->
+            b.exclude("LanBenchmark\\.(lan|routerLine20)$")
+                .param("hosts", "1000")
+                .warmupIterations(1)
+                .measurementIterations(5));
   }
 
   /** The first three fields of /proc/loadavg: how busy the machine was, for the record. */
@@ -371,6 +388,13 @@ public final class QuickReport {
         null);
     row("LAN of 10 hosts", "LanBenchmark.lan[10]", null, null);
     row("LAN of 100 hosts", "LanBenchmark.lan[100]", null, null);
+    row("LAN of 100 hosts, setup alone", "LanBenchmark.lanSetup[100]", null, null);
+    row("LAN of 1,000 hosts, setup alone", "LanBenchmark.lanSetup[1000]", null, null);
+    row(
+        "LAN of 1,000 hosts built, ten pairs talking, torn down",
+        "LanBenchmark.endToEnd",
+        null,
+        null);
     row("Line of 20 routers", "LanBenchmark.routerLine20", null, null);
     row(
         "NetworkNamespace.call round trip; floor: a plain single-thread executor",
@@ -434,6 +458,21 @@ public final class QuickReport {
         values("LanBenchmark.lan[100]"),
         " ms",
         ms -> ms < 150);
+    target(
+        "100-host LAN set up in at most 40 ms on 2 cores",
+        values("LanBenchmark.lanSetup[100]"),
+        " ms",
+        ms -> ms <= 40);
+    target(
+        "1,000-host LAN set up in under 1 s",
+        values("LanBenchmark.lanSetup[1000]"),
+        " ms",
+        ms -> ms < 1000);
+    target(
+        "1,000-host LAN built, ten pairs talking, torn down (reported)",
+        values("LanBenchmark.endToEnd"),
+        " ms",
+        ms -> true);
     target(
         "Extension overhead at most 3 ms per test",
         values("ExtensionBenchmark.overhead"),

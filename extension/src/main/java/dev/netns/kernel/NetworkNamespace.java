@@ -88,20 +88,19 @@ public final class NetworkNamespace implements AutoCloseable {
    * {@code routers} while they are made (no thread of their own is needed for it).
    */
   public static List<NetworkNamespace> createAll(List<String> names, Set<String> routers) {
-    return createAll(names, routers, true);
+    return createAll(names, routers, Ipv6Use.ADDRESSED);
   }
 
   /**
-   * As {@link #createAll(List, Set)}; {@code ipv6} tunes the namespaces for IPv6 addresses (no
-   * duplicate address detection, addresses kept while a link is down), which IPv4-only topologies
-   * can skip.
+   * As {@link #createAll(List, Set)}, with the namespaces tuned for whether their links will carry
+   * IPv6 ({@link Ipv6Use}).
    *
    * <p>A platform thread does the work itself: it steps into each new namespace and back, and
    * checks that it is home again. Virtual threads, which must never change namespace, hand the work
    * to the factory thread.
    */
   public static List<NetworkNamespace> createAll(
-      List<String> names, Set<String> routers, boolean ipv6) {
+      List<String> names, Set<String> routers, Ipv6Use ipv6) {
     LibC libc = LibC.instance();
     Callable<List<NetworkNamespace>> create =
         () -> {
@@ -111,9 +110,7 @@ public final class NetworkNamespace implements AutoCloseable {
               NamespaceInode.forgetCurrentThread();
               libc.unshare(LibC.CLONE_NEWNET);
               try {
-                if (ipv6) {
-                  tuneForIpv6();
-                }
+                tuneIpv6(ipv6);
                 if (routers.contains(name)) {
                   enableForwarding();
                 }
@@ -185,19 +182,22 @@ public final class NetworkNamespace implements AutoCloseable {
     return open(runNetnsName, Path.of("/run/netns", runNetnsName));
   }
 
-  /**
-   * On the creating thread, inside a new namespace: IPv6 addresses of every link made later are
-   * usable at once instead of after a second or two of duplicate address detection, which can only
-   * find the test's own addresses here anyway.
-   */
-  private static void tuneForIpv6() throws IOException {
-    // Links made later take these from "default" ("all" starts at 0 in a new namespace).
-    Path dad = Path.of("/proc/sys/net/ipv6/conf/default/accept_dad");
-    if (Files.exists(dad)) {
-      Files.writeString(dad, "0");
-      // A link taken down by a fault keeps its IPv6 addresses, as IPv4 ones are kept, so that
-      // bringing it up again restores it whole.
-      Files.writeString(Path.of("/proc/sys/net/ipv6/conf/default/keep_addr_on_down"), "1");
+  /** On the creating thread, inside a new namespace: IPv6 as {@code use} says (see there). */
+  private static void tuneIpv6(Ipv6Use use) throws IOException {
+    // Links made later take these from "default" ("all" starts at 0 in a new namespace); loopback
+    // exists already and keeps its settings.
+    Path conf = Path.of("/proc/sys/net/ipv6/conf/default");
+    if (!Files.exists(conf)) {
+      return;
+    }
+    switch (use) {
+      case ADDRESSED -> {
+        Files.writeString(conf.resolve("accept_dad"), "0");
+        // A link taken down by a fault keeps its IPv6 addresses, as IPv4 ones are kept, so that
+        // bringing it up again restores it whole.
+        Files.writeString(conf.resolve("keep_addr_on_down"), "1");
+      }
+      case NONE -> Files.writeString(conf.resolve("disable_ipv6"), "1");
     }
   }
 

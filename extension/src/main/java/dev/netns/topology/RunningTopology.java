@@ -5,6 +5,7 @@ import dev.netns.kernel.Cidr;
 import dev.netns.kernel.Failures;
 import dev.netns.kernel.HostNamespaceLock;
 import dev.netns.kernel.Inspection;
+import dev.netns.kernel.Ipv6Use;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.nativeaccess.Errno;
@@ -124,10 +125,12 @@ public final class RunningTopology implements AutoCloseable {
     RunningTopology running = new RunningTopology(topology, host);
     try {
       List<Made> plan = plan(topology);
-      boolean ipv6 =
+      Ipv6Use ipv6 =
           topology.hosts().stream()
-              .flatMap(h -> topology.addressesOf(h).stream())
-              .anyMatch(Cidr::isIpv6);
+                  .flatMap(h -> topology.addressesOf(h).stream())
+                  .anyMatch(Cidr::isIpv6)
+              ? Ipv6Use.ADDRESSED
+              : Ipv6Use.NONE;
       List<NetworkNamespace> made =
           createSpread(plan.stream().map(Made::name).toList(), topology.routers(), ipv6);
       for (int i = 0; i < made.size(); i++) {
@@ -150,7 +153,7 @@ public final class RunningTopology implements AutoCloseable {
    * until they are wired). If a part fails, the namespaces the other parts made are closed.
    */
   private static List<NetworkNamespace> createSpread(
-      List<String> names, Set<String> routers, boolean ipv6) {
+      List<String> names, Set<String> routers, Ipv6Use ipv6) {
     List<Spread.Outcome<List<NetworkNamespace>>> outcomes =
         Spread.run(
             Spread.split(names, Spread.parts(names.size())),

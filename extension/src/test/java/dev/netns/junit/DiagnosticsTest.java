@@ -81,6 +81,24 @@ class DiagnosticsTest {
     }
   }
 
+  /** Sends some 8 KB, more than the smallest capture bound, then fails. */
+  @NetNamespace("blue")
+  @NetNamespace("red")
+  @VethLink(a = "blue", aAddress = BLUE + "/24", b = "red", bAddress = RED + "/24")
+  static class FailingBulkExchangeTest {
+    @Test
+    void exchangeThenFail(@Ns("blue") NetNs blue, @Ns("red") NetNs red) throws Exception {
+      try (DatagramChannel receiver = red.openDatagramChannel(new InetSocketAddress(RED, 40003));
+          DatagramChannel sender = blue.openDatagramChannel(new InetSocketAddress(BLUE, 0))) {
+        for (int i = 0; i < 16; i++) {
+          sender.send(ByteBuffer.allocate(512), new InetSocketAddress(RED, 40003));
+          receiver.receive(ByteBuffer.allocate(512));
+        }
+      }
+      throw new AssertionError("fails after the exchange, on purpose");
+    }
+  }
+
   @NetNamespace("blue")
   @NetNamespace("red")
   @VethLink(a = "blue", aAddress = BLUE + "/24", b = "red", bAddress = RED + "/24")
@@ -352,8 +370,8 @@ class DiagnosticsTest {
 
   @Test
   void captureFilesStopAtTheirSizeBoundAndTheReportSaysSo() throws Exception {
-    run(FailingExchangeTest.class, Map.of(NetNamespace.CAPTURE_MAX_BYTES_PROPERTY_NAME, "1k"));
-    Path dir = testDir(FailingExchangeTest.class, "exchangeThenFail");
+    run(FailingBulkExchangeTest.class, Map.of(NetNamespace.CAPTURE_MAX_BYTES_PROPERTY_NAME, "1k"));
+    Path dir = testDir(FailingBulkExchangeTest.class, "exchangeThenFail");
     assertThat(Files.size(dir.resolve("blue-red.pcap"))).isLessThanOrEqualTo(1024);
     assertThat(Files.readString(dir.resolve("report.txt")))
         .containsPattern(

@@ -1,0 +1,73 @@
+package dev.netns.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netns.kernel.AddressInfo;
+import dev.netns.kernel.Inspection;
+import dev.netns.kernel.NetworkNamespace;
+import dev.netns.testing.Requirements;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Links of a network without IPv6 addresses carry no IPv6: no link-local addresses and none of the
+ * neighbour discovery and multicast listener frames that a LAN floods to every host (a few per
+ * host, n² in all). Loopback keeps {@code ::1}. A network with IPv6 addresses keeps IPv6 whole.
+ */
+@Tag("privileged")
+class QuietLinksTest {
+
+  @Test
+  void ipv4OnlyLinksCarryNoIpv6() throws Exception {
+    Requirements.requireNamespaces();
+    int hosts = 10;
+    try (RunningTopology network = Topologies.lan("lan", "10.143.4.0/24", hosts).build().start()) {
+      NetworkNamespace n2 = network.namespace("n2");
+      assertThat(familiesOn(n2, "lan")).containsExactly("10.143.4.2");
+      assertThat(familiesOn(n2, "lo")).contains("::1");
+      // The other hosts came up at the same time: their chatter, if any, would be here by now,
+      // several frames from each. The switch's bridge sends one or two IGMP reports of its own
+      // (multicast router discovery), whatever the hosts do.
+      Thread.sleep(1500);
+      assertThat(Inspection.links(n2).stream().filter(l -> l.name().equals("lan")).findFirst())
+          .get()
+          .satisfies(
+              lan ->
+                  assertThat(lan.stats().rxPackets())
+                      .as("frames n2 received from %d other hosts", hosts - 1)
+                      .isLessThan(hosts - 1));
+    }
+  }
+
+  @Test
+  void networksWithIpv6AddressesKeepLinkLocalAddresses() throws Exception {
+    Requirements.requireNamespaces();
+    Topology topology =
+        Topology.builder()
+            .host("a")
+            .host("b")
+            .lan(
+                new LanDeclaration(
+                    "lan",
+                    List.of("10.143.5.0/24", "fd00:143:5::/64"),
+                    List.of("a", "b"),
+                    List.of(),
+                    "lan(\"lan\")"))
+            .build();
+    try (RunningTopology network = topology.start()) {
+      assertThat(familiesOn(network.namespace("a"), "lan"))
+          .contains("10.143.5.1")
+          .anyMatch(address -> address.startsWith("fe80:"));
+    }
+  }
+
+  private static List<String> familiesOn(NetworkNamespace ns, String link) {
+    return Inspection.addresses(ns).stream()
+        .filter(a -> a.linkName().equals(link))
+        .map(AddressInfo::address)
+        .map(cidr -> cidr.address().getHostAddress().replaceAll("%.*", ""))
+        .map(address -> address.equals("0:0:0:0:0:0:0:1") ? "::1" : address)
+        .toList();
+  }
+}
