@@ -105,6 +105,52 @@ class NemesisTest {
   }
 
   @Test
+  void aHealThatThrowsAnErrorAtCloseStillEndsTheScheduleAndFailsItsClose(Network network) {
+    FaultSchedule schedule =
+        FaultSchedule.builder()
+            .add(
+                FaultKind.custom(
+                    "a fault whose heal fails",
+                    (net, random) -> {
+                      Fault cut = net.cut("n1", "n2");
+                      return new Fault() {
+                        @Override
+                        public String description() {
+                          return cut.description();
+                        }
+
+                        @Override
+                        public boolean isActive() {
+                          return cut.isActive();
+                        }
+
+                        @Override
+                        public FaultEffect effect() {
+                          return cut.effect();
+                        }
+
+                        @Override
+                        public void heal() {
+                          cut.heal();
+                          throw new AssertionError("heal fails, on purpose");
+                        }
+                      };
+                    }))
+            .interval(Duration.ZERO, Duration.ZERO)
+            .duration(Duration.ofMinutes(1), Duration.ofMinutes(1))
+            .build();
+    Nemesis nemesis = network.nemesis(schedule, 3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> nemesis.applied().size() == 1);
+
+    assertThatThrownBy(nemesis::close)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("the fault schedule (seed 3) could not heal #0 at 0.000 s")
+        .hasMessageEndingWith(": heal fails, on purpose");
+    assertThat(nemesis.isRunning()).isFalse();
+    assertThat(network.faults()).isEmpty();
+  }
+
+  @Test
   void customFaultsAndImpairmentsRunAndHeal(Network network) {
     List<Long> drawn = new java.util.concurrent.CopyOnWriteArrayList<>();
     FaultSchedule schedule =

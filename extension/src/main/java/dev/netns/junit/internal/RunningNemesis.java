@@ -149,16 +149,19 @@ final class RunningNemesis implements Nemesis {
     } catch (Exception | Error e) {
       fail(current, step, e);
     } finally {
-      if (inForce != null) {
-        try {
-          heal(current, inForce);
-        } catch (RuntimeException e) {
-          fail(current, "heal", e);
+      try {
+        if (inForce != null) {
+          try {
+            heal(current, inForce);
+          } catch (RuntimeException | Error e) {
+            fail(current, "heal", e);
+          }
         }
-      }
-      synchronized (this) {
-        finished = true;
-        notifyAll();
+      } finally {
+        synchronized (this) {
+          finished = true;
+          notifyAll();
+        }
       }
     }
   }
