@@ -173,19 +173,19 @@ class PrefixCoverTest {
 
   private static int best(
       Cidr prefix, int bits, List<InetAddress> blocked, List<InetAddress> spared, List<Cidr> out) {
-    long inside = blocked.stream().filter(prefix::contains).count();
-    if (inside == 0) {
+    List<InetAddress> inside = blocked.stream().filter(prefix::contains).toList();
+    if (inside.isEmpty()) {
       return 0;
     }
-    boolean clear =
-        spared.stream().noneMatch(prefix::contains) && out.stream().noneMatch(prefix::overlaps);
-    if (clear || inside == 1) {
+    List<InetAddress> sparedInside = spared.stream().filter(prefix::contains).toList();
+    boolean clear = sparedInside.isEmpty() && out.stream().noneMatch(prefix::overlaps);
+    if (clear || inside.size() == 1) {
       return 1;
     }
     Cidr low = new Cidr(prefix.address(), prefix.prefixLength() + 1);
     Cidr high =
         new Cidr(prefix.host(1L << (bits - prefix.prefixLength() - 1)), prefix.prefixLength() + 1);
-    return best(low, bits, blocked, spared, out) + best(high, bits, blocked, spared, out);
+    return best(low, bits, inside, sparedInside, out) + best(high, bits, inside, sparedInside, out);
   }
 
   private static List<InetAddress> range(Cidr subnet, int from, int to) {
