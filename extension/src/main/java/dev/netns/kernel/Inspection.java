@@ -47,6 +47,14 @@ public final class Inspection {
     return links;
   }
 
+  /**
+   * The link with ifindex {@code index}: one request and one answer, cheaper than a dump when only
+   * one link's counters are wanted.
+   */
+  public static LinkInfo link(NetworkNamespace ns, int index) {
+    return decodeLink(ns.netlink().get(LinkRequests.get(index)));
+  }
+
   /** Every address of both families. */
   public static List<AddressInfo> addresses(NetworkNamespace ns) {
     Map<Integer, String> names = linkNames(ns);

@@ -189,6 +189,15 @@ public final class LinkRequests {
         w -> new IfInfoMsg(AF_UNSPEC, 0, index, 0, 0).writeTo(w));
   }
 
+  /** Asks for the link with ifindex {@code index} alone; answered by one RTM_NEWLINK. */
+  public static Request get(int index) {
+    return new Request(
+        RTM_GETLINK,
+        NLM_F_REQUEST,
+        "RTM_GETLINK ifindex " + index,
+        w -> new IfInfoMsg(AF_UNSPEC, 0, index, 0, 0).writeTo(w));
+  }
+
   /** Dumps every link of the namespace. */
   public static Request dump() {
     return new Request(

@@ -4,7 +4,6 @@ import dev.netns.kernel.Changes;
 import dev.netns.kernel.Cidr;
 import dev.netns.kernel.Failures;
 import dev.netns.kernel.Inspection;
-import dev.netns.kernel.LinkInfo;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.RouteType;
@@ -240,15 +239,18 @@ final class DropRoutes {
    * it); 0 before the first silent fault made it.
    */
   synchronized long swallowed(NetworkNamespace ns) {
-    if (!voids.containsKey(ns)) {
+    Integer index = voids.get(ns);
+    if (index == null) {
       return 0;
     }
-    for (LinkInfo link : Inspection.links(ns)) {
-      if (link.name().equals(VOID)) {
-        return link.stats().txPackets();
+    try {
+      return Inspection.link(ns, index).stats().txPackets();
+    } catch (KernelException e) {
+      if (e.errno() == Errno.ENODEV) {
+        return 0; // deleted by someone else
       }
+      throw e;
     }
-    return 0;
   }
 
   /** The void bridge's ifindex in {@code ns}, made (up, no ARP) the first time. */
