@@ -244,7 +244,7 @@ final class DropRoutes {
       return 0;
     }
     try {
-      return Inspection.link(ns, index).stats().txPackets();
+      return Inspection.linkStats(ns, index).txPackets();
     } catch (KernelException e) {
       if (e.errno() == Errno.ENODEV) {
         return 0; // deleted by someone else
