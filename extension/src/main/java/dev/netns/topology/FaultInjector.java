@@ -187,11 +187,12 @@ public final class FaultInjector {
         spared.add(address);
       }
     }
-    List<Cidr> cover = new ArrayList<>();
+    // A set: subnets declared inside one another could give the same prefix twice.
+    Set<Cidr> cover = new LinkedHashSet<>();
     for (Map.Entry<Cidr, List<InetAddress>> subnet : bySubnet.entrySet()) {
       cover.addAll(PrefixCover.of(subnet.getKey(), subnet.getValue(), spared, keepOut));
     }
-    return cover;
+    return List.copyOf(cover);
   }
 
   /** The subnets {@code host} has routes to: declared or worked out, and over its links. */
