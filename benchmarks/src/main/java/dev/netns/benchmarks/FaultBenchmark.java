@@ -27,13 +27,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * again (silent mode, as {@code Network.partition} and {@code cut} default to):
  *
  * <ul>
- *   <li>{@link #partition3}: {@code {n1} | {n2, n3}} on a LAN of three hosts: four host routes into
- *       the void bridge, in two namespaces.
+ *   <li>{@link #partition3}: {@code {n1} | {n2, n3}} on a LAN of three hosts: three routes into the
+ *       void bridge (n1's covers n2 and n3 with one /31), in three namespaces.
  *   <li>{@link #cut}: {@code n1 -> n2} one way on the same LAN: one host route.
  *   <li>{@link #lanDisconnect}: {@code n1} unplugged from the LAN (its interface and the switch's
  *       port down), then plugged back in (both up, its routes restored).
- *   <li>{@link #halves100}: a LAN of 100 hosts split in halves, {@code n1..n50 | n51..n100}: 5,000
- *       host routes in 100 namespaces.
+ *   <li>{@link #halves100}: a LAN of 100 hosts split in halves, {@code n1..n50 | n51..n100}: each
+ *       side's 50 addresses covered by four prefixes, 400 routes in 100 namespaces (5,000 host
+ *       routes before prefix covers).
  * </ul>
  *
  * The networks are built once per trial; the first fault of a kind in a namespace also makes its

@@ -382,7 +382,7 @@ public final class QuickReport {
     row("One-way cut n1 -> n2, applied and healed", "FaultBenchmark.cut", null, null);
     row("LAN port unplugged and plugged back in", "FaultBenchmark.lanDisconnect", null, null);
     row(
-        "Halves partition of a 100-host LAN (5,000 routes), applied and healed",
+        "Halves partition of a 100-host LAN (400 routes), applied and healed",
         "FaultBenchmark.halves100",
         null,
         null);

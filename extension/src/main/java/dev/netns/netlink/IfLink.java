@@ -22,6 +22,11 @@ public final class IfLink {
   public static final int IFLA_CARRIER = 33;
   public static final int IFLA_LINK_NETNSID = 37;
 
+  // struct if_stats_msg (family, two pad fields, ifindex, filter_mask) and its one attribute read
+  // here: struct rtnl_link_stats64, asked for by bit IFLA_STATS_LINK_64 - 1 of filter_mask
+  public static final int IF_STATS_MSG_SIZE = 12;
+  public static final int IFLA_STATS_LINK_64 = 1;
+
   // IFLA_LINKINFO nested
   public static final int IFLA_INFO_KIND = 1;
   public static final int IFLA_INFO_DATA = 2;

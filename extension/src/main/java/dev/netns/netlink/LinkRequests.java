@@ -210,6 +210,24 @@ public final class LinkRequests {
         w -> new IfInfoMsg(AF_UNSPEC, 0, index, 0, 0).writeTo(w));
   }
 
+  /**
+   * Asks for the 64-bit counters of the link with ifindex {@code index} and nothing else; answered
+   * by one RTM_NEWSTATS holding {@code IFLA_STATS_LINK_64}. The kernel fills in only the counters,
+   * where an RTM_GETLINK fills in every attribute of the link.
+   */
+  public static Request getStats64(int index) {
+    return new Request(
+        RTM_GETSTATS,
+        NLM_F_REQUEST,
+        "RTM_GETSTATS ifindex " + index,
+        w ->
+            w.putU8(AF_UNSPEC) // family
+                .putU8(0) // pad1
+                .putU16(0) // pad2
+                .putU32(index)
+                .putU32(1 << (IFLA_STATS_LINK_64 - 1))); // filter_mask
+  }
+
   /** Dumps every link of the namespace. */
   public static Request dump() {
     return new Request(

@@ -18,6 +18,8 @@ public final class Rtnetlink {
   public static final int RTM_NEWQDISC = 36;
   public static final int RTM_DELQDISC = 37;
   public static final int RTM_GETQDISC = 38;
+  public static final int RTM_NEWSTATS = 92;
+  public static final int RTM_GETSTATS = 94;
 
   // enum rtattr_type_t
   public static final int RTA_DST = 1;
@@ -146,6 +148,8 @@ public final class Rtnetlink {
       case RTM_NEWQDISC -> "RTM_NEWQDISC";
       case RTM_DELQDISC -> "RTM_DELQDISC";
       case RTM_GETQDISC -> "RTM_GETQDISC";
+      case RTM_NEWSTATS -> "RTM_NEWSTATS";
+      case RTM_GETSTATS -> "RTM_GETSTATS";
       default -> "message type " + type;
     };
   }

@@ -3,13 +3,10 @@ package dev.netns.topology;
 /** What a sender sees when a partition or a cut drops its packets. */
 public enum DropMode {
   /**
-   * Packets vanish: host routes to a bridge with no ports. Senders see timeouts, as in a real
-   * partition.
+   * Packets vanish: routes to a bridge with no ports. Senders see timeouts, as in a real partition.
    */
   SILENT,
-  /**
-   * Packets are refused by the sender's own kernel: {@code unreachable} host routes, EHOSTUNREACH.
-   */
+  /** Packets are refused by the sender's own kernel: {@code unreachable} routes, EHOSTUNREACH. */
   REJECTING;
 
   /** As fault descriptions say it: {@code silent} or {@code rejecting}. */

@@ -5,8 +5,11 @@ import dev.netns.kernel.IpCounters;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.kernel.QdiscStats;
 import dev.netns.kernel.Qdiscs;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +23,8 @@ import java.util.stream.Stream;
  * faults in force, over one class per mechanism.
  *
  * <ul>
- *   <li>Partitions and one-way cuts: host routes in the senders' routing tables ({@link
- *       DropRoutes}), silent or rejecting ({@link DropMode}).
+ *   <li>Partitions and one-way cuts: routes (host routes, or prefixes covering several hosts) in
+ *       the senders' routing tables ({@link DropRoutes}), silent or rejecting ({@link DropMode}).
  *   <li>Links and LAN ports down: interfaces held down ({@link LinkStates}); healing brings them up
  *       and puts their routes back.
  *   <li>Bandwidth, delay, loss in the kernel: a root qdisc per interface ({@link QdiscFaults}).
@@ -39,6 +42,11 @@ public final class FaultInjector {
   private final LinkStates linkStates = new LinkStates();
   private final QdiscFaults qdiscs = new QdiscFaults();
   private final Splices splices;
+
+  /** Made at the first drop fault: the topology does not change while it runs. */
+  private Map<String, List<Cidr>> addressBook;
+
+  private Set<InetAddress> knownAddresses;
 
   FaultInjector(RunningTopology network) {
     this.network = network;
@@ -82,15 +90,18 @@ public final class FaultInjector {
         }
       }
     }
-    List<String[]> pairs = new ArrayList<>();
+    Map<String, Set<String>> targets = new LinkedHashMap<>();
     for (int i = 0; i < groups.size(); i++) {
+      // One set for the whole group: its senders share their routes' computation.
+      Set<String> others = new LinkedHashSet<>();
       for (int j = 0; j < groups.size(); j++) {
         if (i != j) {
-          for (String from : groups.get(i)) {
-            for (String to : groups.get(j)) {
-              pairs.add(new String[] {from, to});
-            }
-          }
+          others.addAll(groups.get(j));
+        }
+      }
+      if (!others.isEmpty()) {
+        for (String from : groups.get(i)) {
+          targets.put(from, others);
         }
       }
     }
@@ -102,7 +113,7 @@ public final class FaultInjector {
             + " ("
             + mode.word()
             + ")";
-    return drop(description, new FaultScope.Partition(groups, mode), pairs, mode);
+    return drop(description, new FaultScope.Partition(groups, mode), targets, mode);
   }
 
   /** Packets from {@code from} to {@code to} vanish (or are refused); the other way still works. */
@@ -115,23 +126,14 @@ public final class FaultInjector {
     return drop(
         "cut " + from + " -> " + to + " (" + mode.word() + ")",
         new FaultScope.Cut(from, to, mode),
-        List.<String[]>of(new String[] {from, to}),
+        Map.of(from, Set.of(to)),
         mode);
   }
 
   private synchronized ActiveFault drop(
-      String description, FaultScope scope, List<String[]> pairs, DropMode mode) {
-    Set<String> senders = new LinkedHashSet<>();
-    for (String[] pair : pairs) {
-      senders.add(pair[0]);
-    }
-    List<DropRoutes.Key> keys = new ArrayList<>();
-    for (String[] pair : pairs) {
-      NetworkNamespace ns = network.namespace(pair[0]);
-      for (Cidr address : network.topology().addressesOf(pair[1])) {
-        keys.add(DropRoutes.Key.of(ns, address));
-      }
-    }
+      String description, FaultScope scope, Map<String, Set<String>> targets, DropMode mode) {
+    Set<String> senders = targets.keySet();
+    List<DropRoutes.Key> keys = routesAway(targets);
     // Read before the routes go in: a void made by this fault starts from 0 unread.
     EffectMeter meter =
         mode == DropMode.SILENT
@@ -146,6 +148,92 @@ public final class FaultInjector {
     // fails part-way retries exactly the routes that are left, never counting one down twice.
     List<DropRoutes.Key> remaining = new ArrayList<>(keys);
     return register(description, scope, List.of(() -> dropRoutes.removeAll(remaining)), meter);
+  }
+
+  /**
+   * The routes keeping each sender from reaching its targets: for each subnet the targets have
+   * addresses in, the fewest prefixes covering those addresses and no address of another host
+   * ({@link PrefixCover}), nor any route the sender has to part of the subnet. Senders with the
+   * same targets and routes (a partition's group) share one computation.
+   */
+  private List<DropRoutes.Key> routesAway(Map<String, Set<String>> targets) {
+    Map<List<Object>, List<Cidr>> covers = new HashMap<>();
+    List<DropRoutes.Key> keys = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> entry : targets.entrySet()) {
+      List<Cidr> keepOut = routedFrom(entry.getKey());
+      List<Cidr> cover =
+          covers.computeIfAbsent(
+              List.of(entry.getValue(), keepOut), k -> cover(entry.getValue(), keepOut));
+      NetworkNamespace ns = network.namespace(entry.getKey());
+      for (Cidr prefix : cover) {
+        keys.add(new DropRoutes.Key(ns, prefix));
+      }
+    }
+    return keys;
+  }
+
+  private List<Cidr> cover(Set<String> hosts, List<Cidr> keepOut) {
+    Map<Cidr, List<InetAddress>> bySubnet = new LinkedHashMap<>();
+    Set<InetAddress> blocked = new HashSet<>();
+    for (String host : hosts) {
+      for (Cidr address : addressBook().get(host)) {
+        bySubnet.computeIfAbsent(address.network(), k -> new ArrayList<>()).add(address.address());
+        blocked.add(address.address());
+      }
+    }
+    List<InetAddress> spared = new ArrayList<>();
+    for (InetAddress address : knownAddresses) {
+      if (!blocked.contains(address)) {
+        spared.add(address);
+      }
+    }
+    // A set: subnets declared inside one another could give the same prefix twice.
+    Set<Cidr> cover = new LinkedHashSet<>();
+    for (Map.Entry<Cidr, List<InetAddress>> subnet : bySubnet.entrySet()) {
+      cover.addAll(PrefixCover.of(subnet.getKey(), subnet.getValue(), spared, keepOut));
+    }
+    return List.copyOf(cover);
+  }
+
+  /** The subnets {@code host} has routes to: declared or worked out, and over its links. */
+  private List<Cidr> routedFrom(String host) {
+    List<Cidr> routed = new ArrayList<>();
+    for (StaticRoute route : network.topology().routes()) {
+      if (route.in().equals(host)) {
+        routed.add(route.to());
+      }
+    }
+    for (VethPair link : network.topology().links()) {
+      if (link.a().equals(host) || link.b().equals(host)) {
+        routed.addAll(link.peerSubnetsRoutedFrom(host));
+      }
+    }
+    return routed;
+  }
+
+  /**
+   * Every host's addresses, and in {@link #knownAddresses} every address of the topology (the
+   * machine's ends of links too): what a drop route must never cover but for its targets.
+   */
+  private Map<String, List<Cidr>> addressBook() {
+    if (addressBook == null) {
+      Topology topology = network.topology();
+      Map<String, List<Cidr>> book = new HashMap<>();
+      Set<InetAddress> known = new LinkedHashSet<>();
+      for (String host : topology.hosts()) {
+        List<Cidr> addresses = topology.addressesOf(host);
+        book.put(host, addresses);
+        addresses.forEach(a -> known.add(a.address()));
+      }
+      for (VethPair link : topology.links()) {
+        if (link.touchesHost()) {
+          link.addressesIn(Topology.HOST).forEach(a -> known.add(a.address()));
+        }
+      }
+      knownAddresses = known;
+      addressBook = book;
+    }
+    return addressBook;
   }
 
   /**
