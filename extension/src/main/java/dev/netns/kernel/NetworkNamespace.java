@@ -43,7 +43,8 @@ public final class NetworkNamespace implements AutoCloseable {
   private static final int LOOPBACK_INDEX = 1;
 
   private final LibC libc;
-  private final String name;
+  // Set at creation, and once more when the namespace leaves NamespacePool for its user.
+  private volatile String name;
   private final int fd;
   private final long inode;
   private final NetlinkSocket netlink;
@@ -67,7 +68,7 @@ public final class NetworkNamespace implements AutoCloseable {
     this.inode = inode;
     this.netlink = netlink;
     this.created = created;
-    this.machine = new MachineView(libc, name, () -> executor().prestartCoreThread());
+    this.machine = new MachineView(libc, this::name, () -> executor().prestartCoreThread());
   }
 
   /** Creates a new anonymous network namespace with loopback up. */
@@ -103,47 +104,119 @@ public final class NetworkNamespace implements AutoCloseable {
   public static List<NetworkNamespace> createAll(
       List<String> names, Set<String> routers, boolean ipv6) {
     LibC libc = LibC.instance();
+    NamespacePool pool = NamespacePool.current();
     Callable<List<NetworkNamespace>> create =
         () -> {
           List<NetworkNamespace> namespaces = new ArrayList<>();
+          List<NetworkNamespace> pooled = pool == null ? List.of() : pool.take(names.size());
           try (Home home = Home.ofCurrentThread(libc)) {
-            for (String name : names) {
-              NamespaceInode.forgetCurrentThread();
-              libc.unshare(LibC.CLONE_NEWNET);
-              try {
-                if (ipv6) {
-                  tuneForIpv6();
+            for (int i = 0; i < names.size(); i++) {
+              String name = names.get(i);
+              boolean router = routers.contains(name);
+              if (i < pooled.size()) {
+                NetworkNamespace taken = pooled.get(i);
+                // Added first: a failure below closes it with the rest, never hands it back.
+                namespaces.add(taken);
+                taken.handOut(name);
+                if (ipv6 || router) {
+                  NamespaceInode.forgetCurrentThread();
+                  libc.setns(taken.fd, LibC.CLONE_NEWNET);
+                  try {
+                    taken.verifyCurrentThread();
+                    prepareHere(ipv6, router);
+                  } finally {
+                    home.returnTo();
+                  }
                 }
-                if (routers.contains(name)) {
-                  enableForwarding();
-                }
-                NetworkNamespace made = adoptCurrent(libc, name, true);
-                namespaces.add(made);
-                // Loopback up, without waiting for an answer that only an error would bring.
-                made.netlink.post(
-                    LinkRequests.setUp(LOOPBACK_INDEX, true)
-                        .describedAs("RTM_NEWLINK " + name + ":lo up"));
-              } finally {
-                home.returnTo();
+                continue;
               }
+              namespaces.add(makeHere(libc, home, name, ipv6, router));
             }
           } catch (Exception | Error e) {
             closeAll(namespaces, e);
+            closeAll(pooled.subList(Math.min(namespaces.size(), pooled.size()), pooled.size()), e);
             throw e;
           }
           Home.wayBackProven();
           return namespaces;
         };
+    try {
+      return onSteppingThread(create);
+    } finally {
+      if (pool != null) {
+        pool.refill();
+      }
+    }
+  }
+
+  /**
+   * A namespace as {@link NamespacePool} stocks it: new, loopback up, not tuned, not a router,
+   * named {@code name} until it is handed out. Never taken from the pool.
+   */
+  static NetworkNamespace createForPool(String name) {
+    LibC libc = LibC.instance();
+    return onSteppingThread(
+        () -> {
+          NetworkNamespace made;
+          try (Home home = Home.ofCurrentThread(libc)) {
+            made = makeHere(libc, home, name, false, false);
+          }
+          Home.wayBackProven();
+          return made;
+        });
+  }
+
+  /**
+   * Runs {@code steps} on the calling thread when it may step into namespaces and back, else on the
+   * factory thread: virtual threads must never change namespace, and until the factory thread has
+   * shown that the way back works here, no other thread takes the risk.
+   */
+  private static <T> T onSteppingThread(Callable<T> steps) {
     if (Home.mayLeave(Thread.currentThread())) {
       try {
-        return create.call();
+        return steps.call();
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     }
-    return NamespaceFactory.call(create);
+    return NamespaceFactory.call(steps);
+  }
+
+  /**
+   * On a thread that may step into namespaces: a new namespace, tuned and turned into a router as
+   * asked, with its descriptor, its netlink socket and loopback up; the thread is home again after.
+   */
+  private static NetworkNamespace makeHere(
+      LibC libc, Home home, String name, boolean ipv6, boolean router) throws IOException {
+    NamespaceInode.forgetCurrentThread();
+    libc.unshare(LibC.CLONE_NEWNET);
+    try {
+      prepareHere(ipv6, router);
+      NetworkNamespace made = adoptCurrent(libc, name, true);
+      try {
+        // Loopback up, without waiting for an answer that only an error would bring.
+        made.netlink.post(
+            LinkRequests.setUp(LOOPBACK_INDEX, true).describedAs("RTM_NEWLINK " + name + ":lo up"));
+      } catch (RuntimeException e) {
+        closeAll(List.of(made), e);
+        throw e;
+      }
+      return made;
+    } finally {
+      home.returnTo();
+    }
+  }
+
+  /** On the creating (or receiving) thread, inside the namespace: the sysctls asked for. */
+  private static void prepareHere(boolean ipv6, boolean router) throws IOException {
+    if (ipv6) {
+      tuneForIpv6();
+    }
+    if (router) {
+      enableForwarding();
+    }
   }
 
   /**
@@ -257,7 +330,17 @@ public final class NetworkNamespace implements AutoCloseable {
     }
   }
 
-  /** The name given at creation, used in messages and thread names. */
+  /**
+   * Gives a namespace taken from {@link NamespacePool} the name its user knows it by, before anyone
+   * else sees it: messages, thread names and the watchdog use it from then on.
+   */
+  void handOut(String userName) {
+    this.name = userName;
+  }
+
+  /**
+   * The name given at creation (or at hand-out from the pool), used in messages and thread names.
+   */
   public String name() {
     return name;
   }
