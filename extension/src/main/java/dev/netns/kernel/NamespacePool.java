@@ -35,6 +35,13 @@ public final class NamespacePool implements AutoCloseable {
   /** The most namespaces a pool may stock: each holds two descriptors and kernel memory. */
   public static final int MAX_CAPACITY = 256;
 
+  /**
+   * How long the refill waits after the last {@code createAll} ended: the taker goes on to wire its
+   * network (links, addresses), which needs the same kernel lock (rtnl) that making a namespace
+   * takes, so the refill starts once the test is past its setup, in its body.
+   */
+  private static final long QUIET_NANOS = 1_000_000;
+
   private static final Object RUNNING_LOCK = new Object();
   private static volatile NamespacePool current;
 
@@ -43,6 +50,8 @@ public final class NamespacePool implements AutoCloseable {
   private final Thread refiller;
   private final Thread shutdownHook;
   private boolean closed;
+  private int creating;
+  private long quietSince;
   private RuntimeException refillFailure;
   private long made;
   private long handedOut;
@@ -102,10 +111,12 @@ public final class NamespacePool implements AutoCloseable {
   }
 
   /**
-   * Takes up to {@code count} stocked namespaces, each for good, and lets the refill start. Fewer
-   * (none when closed or empty) when the stock is short: the caller makes the rest.
+   * Takes up to {@code count} stocked namespaces, each for good. Fewer (none when closed or empty)
+   * when the stock is short: the caller makes the rest, and the refill, which would only compete
+   * with it for the same kernel locks, waits until {@link #created} says it is done.
    */
   synchronized List<NetworkNamespace> take(int count) {
+    creating++;
     List<NetworkNamespace> taken = new ArrayList<>(Math.min(count, stock.size()));
     while (taken.size() < count && !stock.isEmpty()) {
       taken.add(stock.poll());
@@ -115,8 +126,10 @@ public final class NamespacePool implements AutoCloseable {
     return taken;
   }
 
-  /** Wakes the refill thread after namespaces were taken. */
-  synchronized void refill() {
+  /** Called once after each {@link #take}, when the caller has all its namespaces. */
+  synchronized void created() {
+    creating--;
+    quietSince = System.nanoTime();
     notifyAll();
   }
 
@@ -124,9 +137,14 @@ public final class NamespacePool implements AutoCloseable {
     long number = 0;
     while (true) {
       synchronized (this) {
-        while (!closed && stock.size() >= capacity) {
+        while (!closed && (stock.size() >= capacity || !quiet())) {
           try {
-            wait();
+            long quietIn = quietSince + QUIET_NANOS - System.nanoTime();
+            if (creating == 0 && quietIn > 0 && stock.size() < capacity) {
+              wait(quietIn / 1_000_000, (int) (quietIn % 1_000_000));
+            } else {
+              wait();
+            }
           } catch (InterruptedException e) {
             closed = true;
           }
@@ -159,6 +177,11 @@ public final class NamespacePool implements AutoCloseable {
         fresh.close();
       }
     }
+  }
+
+  /** True when no caller is making namespaces and none has for a moment. */
+  private boolean quiet() {
+    return creating == 0 && System.nanoTime() - quietSince >= QUIET_NANOS;
   }
 
   /** The shutdown hook: no namespace is made while the JVM exits (it frees them all anyway). */

@@ -105,17 +105,17 @@ public final class NetworkNamespace implements AutoCloseable {
       List<String> names, Set<String> routers, boolean ipv6) {
     LibC libc = LibC.instance();
     NamespacePool pool = NamespacePool.current();
+    List<NetworkNamespace> pooled = pool == null ? List.of() : pool.take(names.size());
     Callable<List<NetworkNamespace>> create =
         () -> {
           List<NetworkNamespace> namespaces = new ArrayList<>();
-          List<NetworkNamespace> pooled = pool == null ? List.of() : pool.take(names.size());
           try (Home home = Home.ofCurrentThread(libc)) {
             for (int i = 0; i < names.size(); i++) {
               String name = names.get(i);
               boolean router = routers.contains(name);
               if (i < pooled.size()) {
                 NetworkNamespace taken = pooled.get(i);
-                // Added first: a failure below closes it with the rest, never hands it back.
+                // Taken for good: a failure closes it with the rest, never hands it back.
                 namespaces.add(taken);
                 taken.handOut(name);
                 if (ipv6 || router) {
@@ -134,7 +134,6 @@ public final class NetworkNamespace implements AutoCloseable {
             }
           } catch (Exception | Error e) {
             closeAll(namespaces, e);
-            closeAll(pooled.subList(Math.min(namespaces.size(), pooled.size()), pooled.size()), e);
             throw e;
           }
           Home.wayBackProven();
@@ -142,9 +141,13 @@ public final class NetworkNamespace implements AutoCloseable {
         };
     try {
       return onSteppingThread(create);
+    } catch (RuntimeException | Error e) {
+      // Taken for good, so closed with the rest (again, when the steps above did: idempotent).
+      closeAll(pooled, e);
+      throw e;
     } finally {
       if (pool != null) {
-        pool.refill();
+        pool.created();
       }
     }
   }
