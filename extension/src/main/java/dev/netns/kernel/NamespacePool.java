@@ -51,7 +51,8 @@ public final class NamespacePool implements AutoCloseable {
   private final Thread shutdownHook;
   private boolean closed;
   private int creating;
-  private long quietSince;
+  // Starts a moment before the pool: nanoTime's origin is arbitrary, and may make 0 the future.
+  private long quietSince = System.nanoTime() - QUIET_NANOS;
   private RuntimeException refillFailure;
   private long made;
   private long handedOut;
@@ -137,14 +138,18 @@ public final class NamespacePool implements AutoCloseable {
     long number = 0;
     while (true) {
       synchronized (this) {
-        while (!closed && (stock.size() >= capacity || !quiet())) {
+        while (!closed) {
           try {
-            long quietIn = quietSince + QUIET_NANOS - System.nanoTime();
-            if (creating == 0 && quietIn > 0 && stock.size() < capacity) {
-              wait(quietIn / 1_000_000, (int) (quietIn % 1_000_000));
-            } else {
+            if (stock.size() >= capacity || creating > 0) {
               wait();
+              continue;
             }
+            // One reading of the clock decides both whether to go and how long to wait.
+            long quietIn = quietSince + QUIET_NANOS - System.nanoTime();
+            if (quietIn <= 0) {
+              break;
+            }
+            wait(quietIn / 1_000_000, (int) (quietIn % 1_000_000));
           } catch (InterruptedException e) {
             closed = true;
           }
@@ -177,11 +182,6 @@ public final class NamespacePool implements AutoCloseable {
         fresh.close();
       }
     }
-  }
-
-  /** True when no caller is making namespaces and none has for a moment. */
-  private boolean quiet() {
-    return creating == 0 && System.nanoTime() - quietSince >= QUIET_NANOS;
   }
 
   /** The shutdown hook: no namespace is made while the JVM exits (it frees them all anyway). */
@@ -285,6 +285,7 @@ public final class NamespacePool implements AutoCloseable {
         + missed
         + " missed"
         + (closed ? ", closed" : "")
+        + (refillFailure != null ? ", refill failed: " + refillFailure : "")
         + "]";
   }
 }

@@ -133,6 +133,23 @@ class NamespacePoolTest {
     }
   }
 
+  /**
+   * Hundreds of take-and-refill rounds, each waiting for a full pool: the refill once stopped for
+   * good when the quiet moment after a take ended between two readings of the clock.
+   */
+  @Test
+  void refillsAfterEveryTake() throws Exception {
+    Requirements.requireNamespaces();
+    try (NamespacePool pool = NamespacePool.startIfNoneRuns(2).orElseThrow()) {
+      for (int i = 0; i < 300; i++) {
+        assertThat(pool.awaitFull(Duration.ofSeconds(10))).as("round %d: %s", i, pool).isTrue();
+        NetworkNamespace.createAll(List.of("a" + i, "b" + i)).forEach(NetworkNamespace::close);
+      }
+      assertThat(pool.handedOut()).isEqualTo(600);
+      assertThat(pool.missed()).isZero();
+    }
+  }
+
   @Test
   void closingClosesTheStockAndStopsTheRefill() throws Exception {
     Requirements.requireNamespaces();
