@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -27,6 +28,7 @@ class NamespacePoolTest {
   @Test
   void handsOutFreshNamespacesUnderTheirUsersNames() throws Exception {
     Requirements.requireNamespaces();
+    assumeNoPoolOfTheRun();
     try (NamespacePool pool = NamespacePool.startIfNoneRuns(3).orElseThrow()) {
       assertThat(NamespacePool.startIfNoneRuns(3)).as("a second pool in the same JVM").isEmpty();
       assertThat(NamespacePool.running()).containsSame(pool);
@@ -77,6 +79,7 @@ class NamespacePoolTest {
   @Test
   void routersAndIpv6AreSetUpAtHandOut() throws Exception {
     Requirements.requireNamespaces();
+    assumeNoPoolOfTheRun();
     try (NamespacePool pool = NamespacePool.startIfNoneRuns(3).orElseThrow()) {
       assertThat(pool.awaitFull(FILL)).isTrue();
       List<NetworkNamespace> made =
@@ -108,6 +111,7 @@ class NamespacePoolTest {
   @Test
   void staysWithinItsBoundAndMakesWhatItLacks() throws Exception {
     Requirements.requireNamespaces();
+    assumeNoPoolOfTheRun();
     try (NamespacePool pool = NamespacePool.startIfNoneRuns(2).orElseThrow()) {
       assertThat(pool.awaitFull(FILL)).isTrue();
       Thread.sleep(50);
@@ -140,6 +144,7 @@ class NamespacePoolTest {
   @Test
   void refillsAfterEveryTake() throws Exception {
     Requirements.requireNamespaces();
+    assumeNoPoolOfTheRun();
     try (NamespacePool pool = NamespacePool.startIfNoneRuns(2).orElseThrow()) {
       for (int i = 0; i < 300; i++) {
         assertThat(pool.awaitFull(Duration.ofSeconds(10))).as("round %d: %s", i, pool).isTrue();
@@ -153,6 +158,7 @@ class NamespacePoolTest {
   @Test
   void closingClosesTheStockAndStopsTheRefill() throws Exception {
     Requirements.requireNamespaces();
+    assumeNoPoolOfTheRun();
     NetworkNamespace.create("warm").close(); // the factory thread and JNA, before counting
     int fds = HostState.openFds();
     List<NetworkNamespace> stocked;
@@ -183,6 +189,12 @@ class NamespacePoolTest {
         .hasMessage("a namespace pool holds 1 to 256 namespaces, not 0");
     assertThatThrownBy(() -> NamespacePool.startIfNoneRuns(257))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** Under {@code -Dnetns.pool=N} the run's own pool serves this JVM, and no second one starts. */
+  static void assumeNoPoolOfTheRun() {
+    Assumptions.assumeTrue(
+        NamespacePool.running().isEmpty(), "the run's namespace pool serves this JVM");
   }
 
   private static List<String> liveThreadsNamed(String name) throws InterruptedException {
