@@ -100,6 +100,10 @@ public final class NetworkNamespace implements AutoCloseable {
    * <p>A platform thread does the work itself: it steps into each new namespace and back, and
    * checks that it is home again. Virtual threads, which must never change namespace, hand the work
    * to the factory thread.
+   *
+   * <p>While a {@link NamespacePool} runs, fresh namespaces are taken from its stock first (as many
+   * as it has), named, and given the sysctls asked for here by stepping into them; only the rest
+   * are made.
    */
   public static List<NetworkNamespace> createAll(
       List<String> names, Set<String> routers, boolean ipv6) {
