@@ -1,5 +1,6 @@
 package dev.netns.kernel;
 
+import dev.netns.nativeaccess.LibC;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ public final class NamespacePool implements AutoCloseable {
    */
   private static final long QUIET_NANOS = 1_000_000;
 
+  /** The refill thread's nice value: the lowest priority short of SCHED_IDLE. */
+  private static final int NICE = 19;
+
   private static final Object RUNNING_LOCK = new Object();
   private static volatile NamespacePool current;
 
@@ -62,7 +66,6 @@ public final class NamespacePool implements AutoCloseable {
     this.capacity = capacity;
     this.refiller = new Thread(this::refillLoop, "netns-pool");
     refiller.setDaemon(true);
-    // Java thread priorities mean nothing to Linux by default; this one says what is meant.
     refiller.setPriority(Thread.MIN_PRIORITY);
     this.shutdownHook = new Thread(this::stopRefill, "netns-pool-shutdown");
   }
@@ -135,6 +138,14 @@ public final class NamespacePool implements AutoCloseable {
   }
 
   private void refillLoop() {
+    // Java priorities mean nothing to Linux by default; a nice value does: the refill gets a CPU
+    // only when the tests (and everything else at the default nice 0) leave one idle.
+    try {
+      LibC libc = LibC.instance();
+      libc.setThreadNice(libc.gettid(), NICE);
+    } catch (RuntimeException e) {
+      // Not allowed (a seccomp filter, say): the refill runs at the default priority.
+    }
     long number = 0;
     while (true) {
       synchronized (this) {

@@ -171,6 +171,9 @@ class NamespacePoolTest {
       assertThat(HostState.threadsOutsideHostNamespace())
           .as("no thread of the pool is inside a namespace")
           .isEmpty();
+      assertThat(niceOfThreadsNamed("netns-pool"))
+          .as("the refill thread runs at the lowest priority")
+          .containsExactly(19);
     } finally {
       pool.close();
     }
@@ -195,6 +198,24 @@ class NamespacePoolTest {
   static void assumeNoPoolOfTheRun() {
     Assumptions.assumeTrue(
         NamespacePool.running().isEmpty(), "the run's namespace pool serves this JVM");
+  }
+
+  /** The nice values of this process's tasks named {@code comm}, from /proc/self/task. */
+  private static List<Integer> niceOfThreadsNamed(String comm) throws java.io.IOException {
+    List<Integer> nice = new ArrayList<>();
+    for (java.nio.file.Path task : HostState.entries(java.nio.file.Path.of("/proc/self/task"))) {
+      try {
+        if (java.nio.file.Files.readString(task.resolve("comm")).trim().equals(comm)) {
+          String stat = java.nio.file.Files.readString(task.resolve("stat"));
+          // Fields after the command's closing parenthesis: state is field 3, nice field 19.
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          nice.add(Integer.parseInt(fields[19 - 3]));
+        }
+      } catch (java.io.IOException e) {
+        // the task ended while we looked
+      }
+    }
+    return nice;
   }
 
   private static List<String> liveThreadsNamed(String name) throws InterruptedException {
