@@ -1,6 +1,8 @@
 package dev.netns.benchmarks;
 
+import dev.netns.kernel.NamespacePool;
 import dev.netns.topology.RunningTopology;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -38,7 +40,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *       pays for the kernel's cleanup of the other's previous pair.
  * </ul>
  *
- * The first three time every operation ({@code SampleTime}) and run one after another, so on a
+ * <ul>
+ *   <li>{@link #interleavedPooled}: as {@link #interleaved}, with a warm {@link NamespacePool}:
+ *       before each operation, untimed, the pool is refilled (as it is when the test before took
+ *       longer than the refill), so the library's pair takes both namespaces ready. Its {@code
+ *       ratio} against the C floor, beside {@link #interleaved}'s, gives pooled over unpooled.
+ * </ul>
+ *
+ * In both, {@code librarySetupMedianMicros} is the median of {@code start()} alone: the setup a
+ * test waits for, without the teardown after it.
+ *
+ * <p>The first three time every operation ({@code SampleTime}) and run one after another, so on a
  * shared machine the load can change between them. Between iterations, untimed, every benchmark
  * waits until the kernel has freed the iteration's namespaces.
  */
@@ -84,15 +96,21 @@ public class CFloorBenchmark {
     /** Library over C floor, medians of the iteration. */
     public double ratio;
 
+    /** The median of the library's {@code start()} alone, in microseconds. */
+    public double librarySetupMedianMicros;
+
+    private final long[] setup = new long[CAPACITY];
+
     @Setup(Level.Iteration)
     public void clear() {
       count = 0;
     }
 
-    void add(long cNanos, long libraryNanos) {
+    void add(long cNanos, long libraryNanos, long setupNanos) {
       if (count < CAPACITY) {
         c[count] = cNanos;
         library[count] = libraryNanos;
+        setup[count] = setupNanos;
         count++;
       }
       // JMH reads the fields when the iteration ends; sorting after every operation would load
@@ -101,6 +119,7 @@ public class CFloorBenchmark {
         cMedianMicros = median(c, count) / 1e3;
         libraryMedianMicros = median(library, count) / 1e3;
         ratio = libraryMedianMicros / cMedianMicros;
+        librarySetupMedianMicros = median(setup, count) / 1e3;
       }
     }
 
@@ -153,17 +172,57 @@ public class CFloorBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   public int interleaved(C c, Medians medians) {
+    return timeBoth(c, medians);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  public int interleavedPooled(C c, Medians medians, Pool pool) throws InterruptedException {
+    pool.awaitFull();
+    return timeBoth(c, medians);
+  }
+
+  private static int timeBoth(C c, Medians medians) {
     long start = System.nanoTime();
     c.floor.pair();
     long between = System.nanoTime();
-    int size = libraryPair();
-    medians.add(between - start, System.nanoTime() - between);
+    RunningTopology network = TopologyBenchmark.pairTopology().start();
+    long started = System.nanoTime();
+    int size = network.namespaces().size();
+    network.close();
+    medians.add(between - start, System.nanoTime() - between, started - between);
     return size;
   }
 
   private static int libraryPair() {
     try (RunningTopology network = TopologyBenchmark.pairTopology().start()) {
       return network.namespaces().size();
+    }
+  }
+
+  /** A namespace pool for the whole trial, refilled before each operation of a pooled benchmark. */
+  @State(Scope.Thread)
+  public static class Pool {
+    /** Room for one pair and one more: the refill never waits for space. */
+    static final int CAPACITY = 4;
+
+    private NamespacePool pool;
+
+    @Setup(Level.Trial)
+    public void start() {
+      pool = NamespacePool.startIfNoneRuns(CAPACITY).orElseThrow();
+    }
+
+    /** Waits, untimed by the medians, until the refill has replaced what the last pair took. */
+    void awaitFull() throws InterruptedException {
+      if (!pool.awaitFull(Duration.ofSeconds(30))) {
+        throw new IllegalStateException("the pool did not fill: " + pool);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      pool.close();
     }
   }
 }

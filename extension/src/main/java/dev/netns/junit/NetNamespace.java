@@ -116,6 +116,14 @@ public @interface NetNamespace {
    */
   String REQUIRE_FAULT_EFFECT_PROPERTY_NAME = "netns.faults.requireEffect";
 
+  /**
+   * {@code netns.pool=N} (0 to 256): keep up to N fresh namespaces made ahead in the background, so
+   * that a test's namespaces are taken ready instead of made while it waits; each is handed out
+   * once, never reused, and the pool's are closed at the end of the run. Off (0) by default: the
+   * stocked namespaces are visible to {@code lsns} between tests (see docs/configuration.md).
+   */
+  String POOL_PROPERTY_NAME = "netns.pool";
+
   /** The namespace's name, unique within the test's network; on a field, defaults to its name. */
   String value() default "";
 }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * Makes a network namespace's threads see it as their machine: {@code /proc/net}, {@code
@@ -50,7 +51,7 @@ final class MachineView implements AutoCloseable {
   private static final String SCRATCH = "/sys";
 
   private final LibC libc;
-  private final String namespace;
+  private final Supplier<String> name;
   private final Runnable startServiceThread;
   private final CountDownLatch settled = new CountDownLatch(1);
   private volatile MachineIdentity identity;
@@ -65,9 +66,9 @@ final class MachineView implements AutoCloseable {
    * A view not yet set up. {@code startServiceThread} starts the namespace's service thread without
    * giving it a task, for a thread that enters before it.
    */
-  MachineView(LibC libc, String namespace, Runnable startServiceThread) {
+  MachineView(LibC libc, Supplier<String> name, Runnable startServiceThread) {
     this.libc = libc;
-    this.namespace = namespace;
+    this.name = name;
     this.startServiceThread = startServiceThread;
   }
 
@@ -80,7 +81,7 @@ final class MachineView implements AutoCloseable {
       if (settled.getCount() == 0 || enteredWithout) {
         throw new IllegalStateException(
             "showMachine on namespace "
-                + namespace
+                + name.get()
                 + " must come before any thread enters it, and threads already run inside");
       }
       this.identity = identity;
@@ -109,7 +110,7 @@ final class MachineView implements AutoCloseable {
               "thread "
                   + Thread.currentThread().getName()
                   + " of namespace "
-                  + namespace
+                  + name.get()
                   + " cannot leave the machine view it inherited: the JVM's own mount and UTS"
                   + " namespaces belong to another user namespace, which refuses setns. Start this"
                   + " thread from a thread outside every namespace, or start the JVM in mount and"
@@ -132,7 +133,7 @@ final class MachineView implements AutoCloseable {
       if (settled.getCount() > 0) {
         try {
           if (closed) {
-            throw new IllegalStateException("namespace " + namespace + " is closed");
+            throw new IllegalStateException("namespace " + name.get() + " is closed");
           }
           establish();
           return;
@@ -174,7 +175,7 @@ final class MachineView implements AutoCloseable {
     }
     if (failed != null) {
       throw new IllegalStateException(
-          "namespace " + namespace + " could not show its machine to its threads", failed);
+          "namespace " + name.get() + " could not show its machine to its threads", failed);
     }
     long actual = inode(MNT_SELF);
     if (actual != expected) {
@@ -182,7 +183,7 @@ final class MachineView implements AutoCloseable {
           "thread "
               + Thread.currentThread().getName()
               + " should see the machine of namespace "
-              + namespace
+              + name.get()
               + " (mnt:["
               + expected
               + "]) but is in mnt:["
@@ -211,7 +212,7 @@ final class MachineView implements AutoCloseable {
     try {
       Files.writeString(Path.of(SCRATCH, "hosts"), machine.hostsFile());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the hosts file of namespace " + namespace, e);
+      throw new UncheckedIOException("cannot write the hosts file of namespace " + name.get(), e);
     }
     // A machine without /etc/hosts keeps none: a file cannot be made on the machine's disk.
     if (Files.exists(Path.of("/etc/hosts"))) {
@@ -236,16 +237,16 @@ final class MachineView implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(
-            "interrupted while waiting for namespace " + namespace + " to show its machine", e);
+            "interrupted while waiting for namespace " + name.get() + " to show its machine", e);
       }
     }
     synchronized (this) {
       if (failure != null) {
         throw new IllegalStateException(
-            "namespace " + namespace + " could not show its machine to its threads", failure);
+            "namespace " + name.get() + " could not show its machine to its threads", failure);
       }
       if (closed) {
-        throw new IllegalStateException("namespace " + namespace + " is closed");
+        throw new IllegalStateException("namespace " + name.get() + " is closed");
       }
       // A thread started from a namespace thread is in the view already.
       if (inode(MNT_SELF) == mntInode) {

@@ -43,7 +43,8 @@ public final class NetworkNamespace implements AutoCloseable {
   private static final int LOOPBACK_INDEX = 1;
 
   private final LibC libc;
-  private final String name;
+  // Set at creation, and once more when the namespace leaves NamespacePool for its user.
+  private volatile String name;
   private final int fd;
   private final long inode;
   private final NetlinkSocket netlink;
@@ -67,7 +68,7 @@ public final class NetworkNamespace implements AutoCloseable {
     this.inode = inode;
     this.netlink = netlink;
     this.created = created;
-    this.machine = new MachineView(libc, name, () -> executor().prestartCoreThread());
+    this.machine = new MachineView(libc, this::name, () -> executor().prestartCoreThread());
   }
 
   /** Creates a new anonymous network namespace with loopback up. */
@@ -98,31 +99,40 @@ public final class NetworkNamespace implements AutoCloseable {
    * <p>A platform thread does the work itself: it steps into each new namespace and back, and
    * checks that it is home again. Virtual threads, which must never change namespace, hand the work
    * to the factory thread.
+   *
+   * <p>While a {@link NamespacePool} runs, fresh namespaces are taken from its stock first (as many
+   * as it has), named, and given the sysctls asked for here by stepping into them; only the rest
+   * are made.
    */
   public static List<NetworkNamespace> createAll(
       List<String> names, Set<String> routers, Ipv6Use ipv6) {
     LibC libc = LibC.instance();
+    NamespacePool pool = NamespacePool.current();
+    List<NetworkNamespace> pooled = pool == null ? List.of() : pool.take(names.size());
     Callable<List<NetworkNamespace>> create =
         () -> {
           List<NetworkNamespace> namespaces = new ArrayList<>();
           try (Home home = Home.ofCurrentThread(libc)) {
-            for (String name : names) {
-              NamespaceInode.forgetCurrentThread();
-              libc.unshare(LibC.CLONE_NEWNET);
-              try {
-                tuneIpv6(ipv6);
-                if (routers.contains(name)) {
-                  enableForwarding();
+            for (int i = 0; i < names.size(); i++) {
+              String name = names.get(i);
+              boolean router = routers.contains(name);
+              if (i < pooled.size()) {
+                NetworkNamespace taken = pooled.get(i);
+                // Taken for good: a failure closes it with the rest, never hands it back.
+                namespaces.add(taken);
+                taken.handOut(name);
+                // Pooled namespaces are stocked untuned: IPv6 is decided here, whichever way.
+                NamespaceInode.forgetCurrentThread();
+                libc.setns(taken.fd, LibC.CLONE_NEWNET);
+                try {
+                  taken.verifyCurrentThread();
+                  prepareHere(ipv6, router);
+                } finally {
+                  home.returnTo();
                 }
-                NetworkNamespace made = adoptCurrent(libc, name, true);
-                namespaces.add(made);
-                // Loopback up, without waiting for an answer that only an error would bring.
-                made.netlink.post(
-                    LinkRequests.setUp(LOOPBACK_INDEX, true)
-                        .describedAs("RTM_NEWLINK " + name + ":lo up"));
-              } finally {
-                home.returnTo();
+                continue;
               }
+              namespaces.add(makeHere(libc, home, name, () -> prepareHere(ipv6, router)));
             }
           } catch (Exception | Error e) {
             closeAll(namespaces, e);
@@ -131,16 +141,90 @@ public final class NetworkNamespace implements AutoCloseable {
           Home.wayBackProven();
           return namespaces;
         };
+    try {
+      return onSteppingThread(create);
+    } catch (RuntimeException | Error e) {
+      // Taken for good, so closed with the rest (again, when the steps above did: idempotent).
+      closeAll(pooled, e);
+      throw e;
+    } finally {
+      if (pool != null) {
+        pool.created();
+      }
+    }
+  }
+
+  /**
+   * A namespace as {@link NamespacePool} stocks it: new, loopback up, not tuned, not a router,
+   * named {@code name} until it is handed out. Never taken from the pool.
+   */
+  static NetworkNamespace createForPool(String name) {
+    LibC libc = LibC.instance();
+    return onSteppingThread(
+        () -> {
+          NetworkNamespace made;
+          try (Home home = Home.ofCurrentThread(libc)) {
+            made = makeHere(libc, home, name, () -> {});
+          }
+          Home.wayBackProven();
+          return made;
+        });
+  }
+
+  /**
+   * Runs {@code steps} on the calling thread when it may step into namespaces and back, else on the
+   * factory thread: virtual threads must never change namespace, and until the factory thread has
+   * shown that the way back works here, no other thread takes the risk.
+   */
+  private static <T> T onSteppingThread(Callable<T> steps) {
     if (Home.mayLeave(Thread.currentThread())) {
       try {
-        return create.call();
+        return steps.call();
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     }
-    return NamespaceFactory.call(create);
+    return NamespaceFactory.call(steps);
+  }
+
+  /**
+   * On a thread that may step into namespaces: a new namespace, tuned and turned into a router as
+   * asked, with its descriptor, its netlink socket and loopback up; the thread is home again after.
+   */
+  private static NetworkNamespace makeHere(LibC libc, Home home, String name, Preparation prepare)
+      throws IOException {
+    NamespaceInode.forgetCurrentThread();
+    libc.unshare(LibC.CLONE_NEWNET);
+    try {
+      prepare.here();
+      NetworkNamespace made = adoptCurrent(libc, name, true);
+      try {
+        // Loopback up, without waiting for an answer that only an error would bring.
+        made.netlink.post(
+            LinkRequests.setUp(LOOPBACK_INDEX, true).describedAs("RTM_NEWLINK " + name + ":lo up"));
+      } catch (RuntimeException e) {
+        closeAll(List.of(made), e);
+        throw e;
+      }
+      return made;
+    } finally {
+      home.returnTo();
+    }
+  }
+
+  /** What is done inside a new namespace before it is adopted: sysctls. */
+  private interface Preparation {
+    void here() throws IOException;
+  }
+
+  /** On the creating (or receiving) thread, inside the namespace: the sysctls asked for. */
+  private static void prepareHere(Ipv6Use ipv6, boolean router) throws IOException {
+    tuneIpv6(ipv6);
+    if (router) {
+      enableForwarding();
+    }
   }
 
   /**
@@ -257,7 +341,17 @@ public final class NetworkNamespace implements AutoCloseable {
     }
   }
 
-  /** The name given at creation, used in messages and thread names. */
+  /**
+   * Gives a namespace taken from {@link NamespacePool} the name its user knows it by, before anyone
+   * else sees it: messages, thread names and the watchdog use it from then on.
+   */
+  void handOut(String userName) {
+    this.name = userName;
+  }
+
+  /**
+   * The name given at creation (or at hand-out from the pool), used in messages and thread names.
+   */
   public String name() {
     return name;
   }

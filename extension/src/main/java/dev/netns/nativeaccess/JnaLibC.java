@@ -69,6 +69,8 @@ final class JnaLibC implements LibC {
     // gettid(2), in glibc since 2.30
     static native int gettid();
 
+    static native int setpriority(int which, int who, int prio) throws LastErrorException;
+
     // mount(2)
     static native int mount(String source, String target, String fstype, long flags, String data)
         throws LastErrorException;
@@ -286,6 +288,15 @@ final class JnaLibC implements LibC {
   @Override
   public int gettid() {
     return C.gettid();
+  }
+
+  @Override
+  public void setThreadNice(int tid, int nice) {
+    try {
+      C.setpriority(PRIO_PROCESS, tid, nice);
+    } catch (LastErrorException e) {
+      throw failure("setpriority(PRIO_PROCESS, " + tid + ", " + nice + ")", e);
+    }
   }
 
   @Override

@@ -106,6 +106,15 @@ public interface LibC {
   /** gettid(2). */
   int gettid();
 
+  /** {@code which} of setpriority(2): a process, or on Linux a single thread by its tid. */
+  int PRIO_PROCESS = 0;
+
+  /**
+   * setpriority(2) of {@code PRIO_PROCESS}: sets the nice value of thread {@code tid} (Linux keeps
+   * one per thread), from -20 to 19, the nicest.
+   */
+  void setThreadNice(int tid, int nice);
+
   /** mount(2) of a bind mount from {@code source} onto {@code target}. */
   void bindMount(String source, String target);
 

@@ -67,6 +67,20 @@ class ConfigurationTest {
   }
 
   @Test
+  void poolTakesACountUpToItsBound() {
+    assertRefused(
+        "netns.pool",
+        "257",
+        "configuration parameter netns.pool must be a number of namespaces from 0 (no pool) to"
+            + " 256, but was '257'");
+    assertRefused(
+        "netns.pool",
+        "many",
+        "configuration parameter netns.pool must be a number of namespaces from 0 (no pool) to"
+            + " 256, but was 'many'");
+  }
+
+  @Test
   void captureMaxBytesTakesASize() {
     assertRefused(
         "netns.captureMaxBytes",

@@ -29,6 +29,7 @@ final class NetworkScopes {
   static void beforeAll(ExtensionContext context) throws IOException {
     Class<?> testClass = context.getRequiredTestClass();
     Settings settings = Settings.of(context);
+    PoolResource.startIfAsked(context, settings);
     ExtensionContext.Store store = context.getStore(STORE);
     boolean insideShared = store.get(NETWORK, NetworkResource.class) != null;
     if (insideShared && Declarations.declaresAnything(testClass)) {

@@ -2,6 +2,7 @@ package dev.netns.junit.internal;
 
 import dev.netns.junit.Capture;
 import dev.netns.junit.NetNamespace;
+import dev.netns.kernel.NamespacePool;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *     hold the failed test n seconds
  * @param machineView threads inside a namespace see its /proc/net, /sys and host name
  * @param faultEffects whether a test whose faults touched no traffic fails
+ * @param pool how many fresh namespaces are kept ready (0: no pool)
  */
 record Settings(
     RequirePolicy require,
@@ -42,7 +44,8 @@ record Settings(
     long captureMaxBytes,
     long pauseSeconds,
     boolean machineView,
-    FaultEffectPolicy faultEffects) {
+    FaultEffectPolicy faultEffects,
+    int pool) {
 
   static final String CI_ENVIRONMENT_VARIABLE = "CI";
   static final Path DEFAULT_REPORT_DIR = Path.of("target", "netns-reports");
@@ -128,7 +131,8 @@ record Settings(
                     parseBoolean(NetNamespace.REQUIRE_FAULT_EFFECT_PROPERTY_NAME, v)
                         ? FaultEffectPolicy.REQUIRE
                         : FaultEffectPolicy.REPORT)
-            .orElse(FaultEffectPolicy.REPORT));
+            .orElse(FaultEffectPolicy.REPORT),
+        parameters.apply(NetNamespace.POOL_PROPERTY_NAME).map(Settings::parsePool).orElse(0));
   }
 
   /** The configured seed, or one chosen for a new network. */
@@ -203,6 +207,21 @@ record Settings(
           value);
     }
     return size;
+  }
+
+  private static int parsePool(String value) {
+    try {
+      int size = Integer.parseInt(value.trim());
+      if (size >= 0 && size <= NamespacePool.MAX_CAPACITY) {
+        return size;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(
+        NetNamespace.POOL_PROPERTY_NAME,
+        "a number of namespaces from 0 (no pool) to " + NamespacePool.MAX_CAPACITY,
+        value);
   }
 
   private static long parsePause(String value) {

@@ -45,6 +45,13 @@ class SettingsTest {
     assertThat(settings.captureMaxBytes()).isEqualTo(8L << 20);
     assertThat(settings.pauseSeconds()).isEqualTo(-1);
     assertThat(settings.faultEffects()).isEqualTo(FaultEffectPolicy.REPORT);
+    assertThat(settings.pool()).as("no pool unless asked for").isZero();
+  }
+
+  @Test
+  void poolTakesACount() {
+    assertThat(parse(Map.of("netns.pool", " 8 "), null).pool()).isEqualTo(8);
+    assertThat(parse(Map.of("netns.pool", "0"), null).pool()).isZero();
   }
 
   @Test
