@@ -1,6 +1,6 @@
 package dev.netns.topology;
 
-import dev.netns.kernel.PacketSocket;
+import dev.netns.kernel.FramePort;
 import dev.netns.kernel.ReaderThreads;
 import java.time.Duration;
 import java.util.concurrent.DelayQueue;
@@ -18,14 +18,15 @@ final class WireForwarder implements AutoCloseable {
   private static final int ETHERTYPE_IPV4 = 0x0800;
   private static final int ETHERTYPE_IPV6 = 0x86DD;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+  private static final int SEND_BATCH = 256;
 
   private final Direction aToB;
   private final Direction bToA;
-  private final PacketSocket a;
-  private final PacketSocket b;
+  private final FramePort a;
+  private final FramePort b;
   private volatile boolean closed;
 
-  WireForwarder(PacketSocket a, PacketSocket b, String name) {
+  WireForwarder(FramePort a, FramePort b, String name) {
     this.a = a;
     this.b = b;
     this.aToB = new Direction(a, b, name + " a->b", 0x5DEECE66DL);
@@ -124,8 +125,8 @@ final class WireForwarder implements AutoCloseable {
   }
 
   private static final class Direction {
-    private final PacketSocket in;
-    private final PacketSocket out;
+    private final FramePort in;
+    private final FramePort out;
     private final String name;
     private final long salt;
     private final DelayQueue<Held> queue = new DelayQueue<>();
@@ -146,7 +147,7 @@ final class WireForwarder implements AutoCloseable {
     private long order;
     private long decisions;
 
-    Direction(PacketSocket in, PacketSocket out, String name, long salt) {
+    Direction(FramePort in, FramePort out, String name, long salt) {
       this.in = in;
       this.out = out;
       this.name = name;
@@ -167,23 +168,24 @@ final class WireForwarder implements AutoCloseable {
     }
 
     private void read() {
-      byte[] buffer = new byte[65536];
       while (running) {
-        int length;
+        byte[] frame;
         try {
-          length = in.receive(buffer);
+          frame = in.receive();
         } catch (RuntimeException e) {
           // For example ENETDOWN while a fault has the link down: nothing to read until it is up.
           pause();
           continue;
         }
-        if (length <= 0) {
+        if (frame == null || frame.length == 0) {
           continue;
         }
-        long now = System.nanoTime();
+        int length = frame.length;
+        // The kernel's receive time where the port has it: the delay counts from the wire, not
+        // from when this thread got round to the frame.
+        long now = in.arrivalNanos();
         Plan current = plan;
         FrameImpairment impairment = current == null ? null : current.spec();
-        byte[] frame = java.util.Arrays.copyOf(buffer, length);
         if (current == null || !impairable(frame, length)) {
           latestRelease = Math.max(latestRelease, now);
           queue.add(new Held(frame, now, order++));
@@ -227,8 +229,13 @@ final class WireForwarder implements AutoCloseable {
         try {
           Held held = queue.poll(100, TimeUnit.MILLISECONDS);
           if (held != null && running) {
-            out.send(held.frame, held.frame.length);
-            forwarded.incrementAndGet();
+            // Every frame already due leaves in the same batch: one system call for all of them.
+            out.enqueue(held.frame);
+            Held due;
+            for (int n = 1; n < SEND_BATCH && running && (due = queue.poll()) != null; n++) {
+              out.enqueue(due.frame);
+            }
+            forwarded.addAndGet(out.flush());
           }
         } catch (InterruptedException e) {
           return;
