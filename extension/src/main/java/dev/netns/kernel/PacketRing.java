@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A packet socket bound to one link whose received frames land in a receive ring mapped into this
@@ -58,6 +59,7 @@ public final class PacketRing implements FramePort {
   private final int fd;
   private final String name;
   private final ByteBuffer rx;
+  private final ReentrantLock receiving = new ReentrantLock();
   private volatile boolean closed;
 
   // The reader's state.
@@ -129,8 +131,21 @@ public final class PacketRing implements FramePort {
     }
   }
 
+  /**
+   * {@inheritDoc} A close meanwhile waits for this call to return (within the poll timeout) before
+   * it unmaps the ring: reading an unmapped ring would crash the JVM, not throw.
+   */
   @Override
   public byte[] receive() {
+    receiving.lock();
+    try {
+      return receiveLocked();
+    } finally {
+      receiving.unlock();
+    }
+  }
+
+  private byte[] receiveLocked() {
     while (!closed) {
       int at = slot * FRAME_SIZE;
       int status = (int) STATUS.getAcquire(rx, at);
@@ -259,10 +274,16 @@ public final class PacketRing implements FramePort {
 
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
+    if (closed) {
+      return;
+    }
+    closed = true;
+    receiving.lock();
+    try {
       libc.munmap(rx);
       libc.close(fd);
+    } finally {
+      receiving.unlock();
     }
   }
 }
