@@ -33,6 +33,7 @@ public final class PacketRing implements FramePort {
   static final int PACKET_RX_RING = 5;
   static final int PACKET_COPY_THRESH = 7;
   static final int PACKET_VERSION = 10;
+  static final int PACKET_QDISC_BYPASS = 20;
   static final int TPACKET_V2 = 1;
   static final int TP_STATUS_KERNEL = 0;
   static final int TP_STATUS_USER = 1;
@@ -107,6 +108,8 @@ public final class PacketRing implements FramePort {
       }
       libc.setsockopt(fd, LibC.SOL_PACKET, PACKET_VERSION, TPACKET_V2);
       libc.setsockopt(fd, LibC.SOL_PACKET, PACKET_COPY_THRESH, 1);
+      // Sent frames go straight to the driver: a veth has no queue worth passing through.
+      libc.setsockopt(fd, LibC.SOL_PACKET, PACKET_QDISC_BYPASS, 1);
       libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, 4 << 20);
       libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4 << 20);
       // struct tpacket_req: block_size, block_nr, frame_size, frame_nr
