@@ -20,9 +20,19 @@ public interface FramePort extends AutoCloseable {
    */
   byte[] receive();
 
+  /** The next frame if one has arrived, else null at once: never waits. */
+  byte[] receiveNow();
+
   /**
-   * When the frame last returned by {@link #receive} arrived, on the {@link System#nanoTime} clock:
-   * the kernel's receive time when the port knows it, else the time it was read.
+   * Waits until a frame can be received or {@code timeoutNanos} have passed, whichever is first (or
+   * a little sooner: a caller checks again).
+   */
+  void await(long timeoutNanos);
+
+  /**
+   * When the frame last returned by {@link #receive} or {@link #receiveNow} arrived, on the {@link
+   * System#nanoTime} clock: the kernel's receive time when the port knows it, else the time it was
+   * read.
    */
   long arrivalNanos();
 

@@ -142,18 +142,48 @@ public final class PacketRing implements FramePort {
   public byte[] receive() {
     receiving.lock();
     try {
-      return receiveLocked();
+      return receiveLocked(true);
     } finally {
       receiving.unlock();
     }
   }
 
-  private byte[] receiveLocked() {
+  @Override
+  public byte[] receiveNow() {
+    receiving.lock();
+    try {
+      return receiveLocked(false);
+    } finally {
+      receiving.unlock();
+    }
+  }
+
+  @Override
+  public void await(long timeoutNanos) {
+    receiving.lock();
+    try {
+      if (!closed && !ready()) {
+        libc.ppoll(pollfd, 1, timeoutNanos);
+      }
+    } catch (KernelException e) {
+      if (e.errno() != Errno.EINTR) {
+        throw e;
+      }
+    } finally {
+      receiving.unlock();
+    }
+  }
+
+  private boolean ready() {
+    return ((int) STATUS.getAcquire(rx, slot * FRAME_SIZE) & TP_STATUS_USER) != 0;
+  }
+
+  private byte[] receiveLocked(boolean wait) {
     while (!closed) {
       int at = slot * FRAME_SIZE;
       int status = (int) STATUS.getAcquire(rx, at);
       if ((status & TP_STATUS_USER) == 0) {
-        if (!awaitFrame()) {
+        if (!wait || !awaitFrame()) {
           return null;
         }
         continue;
@@ -203,8 +233,7 @@ public final class PacketRing implements FramePort {
         throw e;
       }
     }
-    int status = (int) STATUS.getAcquire(rx, slot * FRAME_SIZE);
-    return !closed && (status & TP_STATUS_USER) != 0;
+    return !closed && ready();
   }
 
   /**

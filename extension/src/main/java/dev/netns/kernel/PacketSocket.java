@@ -127,6 +127,38 @@ public final class PacketSocket implements FramePort {
   }
 
   @Override
+  public byte[] receiveNow() {
+    while (!closed) {
+      int length;
+      try {
+        length = libc.recvfrom(fd, incoming, LibC.MSG_DONTWAIT, from);
+      } catch (KernelException e) {
+        if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || closed) {
+          return null;
+        }
+        throw e;
+      }
+      if ((from[10] & 0xff) != PACKET_OUTGOING) {
+        arrival = System.nanoTime();
+        return java.util.Arrays.copyOf(incoming, length);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void await(long timeoutNanos) {
+    // struct pollfd: int fd, short events, short revents
+    byte[] pollfd =
+        ByteBuffer.allocate(8)
+            .order(ByteOrder.nativeOrder())
+            .putInt(fd)
+            .putShort((short) LibC.POLLIN)
+            .array();
+    libc.ppoll(pollfd, 1, timeoutNanos);
+  }
+
+  @Override
   public long arrivalNanos() {
     return arrival;
   }

@@ -112,6 +112,10 @@ final class JnaLibC implements LibC {
     static native int getsockopt(int fd, int level, int name, byte[] value, int[] length)
         throws LastErrorException;
 
+    // ppoll(2); the timeout is a struct timespec, the signal mask null
+    static native int ppoll(byte[] fds, long nfds, long[] timeout, Pointer sigmask)
+        throws LastErrorException;
+
     // mmap(2)
     static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset)
         throws LastErrorException;
@@ -506,6 +510,16 @@ final class JnaLibC implements LibC {
       return C.sendmmsg(fd, vectors, count, flags);
     } catch (LastErrorException e) {
       throw failure("sendmmsg(" + fd + ", " + count + " frames)", e);
+    }
+  }
+
+  @Override
+  public int ppoll(byte[] pollfds, int count, long timeoutNanos) {
+    long[] timespec = {timeoutNanos / 1_000_000_000L, timeoutNanos % 1_000_000_000L};
+    try {
+      return C.ppoll(pollfds, count, timespec, null);
+    } catch (LastErrorException e) {
+      throw failure("ppoll(" + count + " fds, " + timeoutNanos + " ns)", e);
     }
   }
 }

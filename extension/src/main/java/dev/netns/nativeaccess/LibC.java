@@ -214,4 +214,11 @@ public interface LibC {
    */
   int sendmmsg(
       int fd, java.nio.ByteBuffer frames, int[] offsets, int[] lengths, int count, int flags);
+
+  /**
+   * ppoll(2) without a signal mask: {@link #poll} with a timeout in nanoseconds rather than whole
+   * milliseconds, for waits that end at a deadline. Returns how many entries are ready, 0 on
+   * timeout.
+   */
+  int ppoll(byte[] pollfds, int count, long timeoutNanos);
 }

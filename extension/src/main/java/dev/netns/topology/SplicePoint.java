@@ -134,7 +134,8 @@ sealed interface SplicePoint {
       NetworkNamespace ns, String sideA, String sideB, String name) {
     FramePort a = port(ns, sideA);
     try {
-      return new WireForwarder(a, port(ns, sideB), name);
+      FramePort b = port(ns, sideB);
+      return new WireForwarder(a, b, name, a instanceof PacketRing && b instanceof PacketRing);
     } catch (RuntimeException e) {
       a.close();
       throw e;
