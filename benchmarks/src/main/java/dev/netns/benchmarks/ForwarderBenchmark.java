@@ -66,21 +66,38 @@ public class ForwarderBenchmark {
     ActiveFault aToB;
     private long iterationStart;
     private long delayedAtStart;
+    private long cpuAtStart;
 
     /** Frames the forwarder took in from a per second, printed per iteration beside the score. */
     @Setup(Level.Iteration)
     public void markIteration() {
       iterationStart = System.nanoTime();
       delayedAtStart = aToB.counts().delayed();
+      cpuAtStart = processCpuNanos();
+    }
+
+    private static long processCpuNanos() {
+      return ((com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
     }
 
     @TearDown(Level.Iteration)
     public void printForwarderRate() {
       double seconds = (System.nanoTime() - iterationStart) / 1e9;
+      long frames = aToB.counts().delayed() - delayedAtStart;
+      List<String> threads =
+          Thread.getAllStackTraces().keySet().stream()
+              .map(Thread::getName)
+              .filter(n -> n.startsWith("netns-wire "))
+              .toList();
+      // CPU per frame: less at the mercy of other jobs on the machine than frames per second.
       System.out.printf(
           Locale.ROOT,
-          " [forwarder took in %.0f frames/s from a]",
-          (aToB.counts().delayed() - delayedAtStart) / seconds);
+          " [forwarder took in %.0f frames/s from a; JVM CPU %.2f us per frame; wire threads %s]",
+          frames / seconds,
+          (processCpuNanos() - cpuAtStart) / 1e3 / Math.max(frames, 1),
+          threads);
     }
 
     NetworkNamespace a;

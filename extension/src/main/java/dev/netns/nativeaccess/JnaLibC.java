@@ -116,6 +116,10 @@ final class JnaLibC implements LibC {
     static native int ppoll(byte[] fds, long nfds, long[] timeout, Pointer sigmask)
         throws LastErrorException;
 
+    // prctl(2), its variadic arguments declared as the four unsigned longs the kernel reads
+    static native int prctl(int option, long arg2, long arg3, long arg4, long arg5)
+        throws LastErrorException;
+
     // mmap(2)
     static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset)
         throws LastErrorException;
@@ -520,6 +524,15 @@ final class JnaLibC implements LibC {
       return C.ppoll(pollfds, count, timespec, null);
     } catch (LastErrorException e) {
       throw failure("ppoll(" + count + " fds, " + timeoutNanos + " ns)", e);
+    }
+  }
+
+  @Override
+  public void prctl(int option, long argument) {
+    try {
+      C.prctl(option, argument, 0, 0, 0);
+    } catch (LastErrorException e) {
+      throw failure("prctl(" + option + ", " + argument + ")", e);
     }
   }
 }

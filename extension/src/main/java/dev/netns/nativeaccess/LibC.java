@@ -221,4 +221,13 @@ public interface LibC {
    * timeout.
    */
   int ppoll(byte[] pollfds, int count, long timeoutNanos);
+
+  int PR_SET_TIMERSLACK = 29;
+
+  /**
+   * prctl(2) with one argument, on the calling thread: for example {@code PR_SET_TIMERSLACK}, how
+   * late (in nanoseconds) the kernel may end the thread's timed waits to batch wake-ups (50 µs
+   * unless set).
+   */
+  void prctl(int option, long argument);
 }
