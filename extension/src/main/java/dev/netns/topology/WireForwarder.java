@@ -2,7 +2,7 @@ package dev.netns.topology;
 
 import dev.netns.kernel.FramePort;
 import dev.netns.kernel.ReaderThreads;
-import dev.netns.nativeaccess.LibC;
+import dev.netns.kernel.TimerSlack;
 import java.time.Duration;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
@@ -251,13 +251,9 @@ final class WireForwarder implements AutoCloseable {
      * thread, and two threads fewer compete for the cores with the traffic they carry.
      */
     private void forward() {
-      try {
-        // The thread's waits end at release times: without the default 50 µs of slack, frames
-        // leave closer to when they are due.
-        LibC.instance().prctl(LibC.PR_SET_TIMERSLACK, 1_000);
-      } catch (RuntimeException e) {
-        // the default slack: frames a little later, nothing worse
-      }
+      // The thread's waits end at release times: without the default 50 µs of slack, frames
+      // leave closer to when they are due.
+      TimerSlack.set(1_000);
       while (running) {
         try {
           int read = 0;
