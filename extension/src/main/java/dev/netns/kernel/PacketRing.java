@@ -196,8 +196,12 @@ public final class PacketRing implements FramePort {
       long nsec = rx.getInt(at + 20) & 0xffffffffL;
       int type = rx.get(at + SOCKADDR_LL_OFFSET + 10) & 0xff;
       byte[] frame = null;
-      if ((status & TP_STATUS_COPY) != 0 || captured < length) {
+      if ((status & TP_STATUS_COPY) != 0) {
         frame = wholeFromQueue(length);
+      } else if (captured < length) {
+        // Truncated, and the kernel had no room to queue it whole: lost, as on a full link. The
+        // socket's queue is not read here, lest it yield a later frame's copy out of order.
+        frame = null;
       } else if (type != PACKET_OUTGOING) {
         frame = new byte[captured];
         rx.get(at + mac, frame, 0, captured);

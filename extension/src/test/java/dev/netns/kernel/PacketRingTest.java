@@ -47,8 +47,8 @@ class PacketRingTest {
         for (int i = 0; i < frames; i++) {
           assertThat(got.get(i)).as("frame %d", i).isEqualTo(i);
         }
-        // The ring saw no frame it sent itself.
-        assertThat(in.receive()).isNull();
+        // Nothing more of ours: no frame came twice.
+        assertThat(drain(in)).noneMatch(PacketRingTest::ours);
       }
     }
   }
@@ -80,8 +80,8 @@ class PacketRingTest {
       pair(blue, red, 1500);
       PacketRing in = PacketRing.open(red, "blue");
       long start = System.nanoTime();
-      assertThat(in.receive()).isNull();
-      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(2));
+      drain(in); // the kernel's own IPv6 router solicitations and MLD reports, if any came
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
 
       CompletableFuture<byte[]> blocked = CompletableFuture.supplyAsync(in::receive);
       Thread.sleep(30); // in poll(2) by now, as a rule
@@ -90,6 +90,15 @@ class PacketRingTest {
       assertThat(in.receive()).isNull();
       in.close(); // idempotent
     }
+  }
+
+  /** Frames received until one receive times out (100 ms without a frame). */
+  private static List<byte[]> drain(PacketRing in) {
+    List<byte[]> rest = new ArrayList<>();
+    for (byte[] frame = in.receive(); frame != null; frame = in.receive()) {
+      rest.add(frame);
+    }
+    return rest;
   }
 
   private static void pair(NetworkNamespace blue, NetworkNamespace red, int mtu) {
