@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
  * }
  * }</pre>
  */
-public final class PacketSocket implements AutoCloseable {
+public final class PacketSocket implements FramePort {
   private static final int ETH_P_ALL_NETWORK_ORDER =
       Short.reverseBytes((short) LibC.ETH_P_ALL) & 0xffff;
   private static final int PACKET_OUTGOING = 4;
@@ -27,6 +27,9 @@ public final class PacketSocket implements AutoCloseable {
   private final String name;
   private final byte[] from = new byte[20];
   private volatile boolean closed;
+  private final byte[] incoming = new byte[65536];
+  private long arrival;
+  private int sent;
 
   private PacketSocket(LibC libc, int fd, String name) {
     this.libc = libc;
@@ -108,6 +111,74 @@ public final class PacketSocket implements AutoCloseable {
       return length;
     }
     return -1;
+  }
+
+  /**
+   * {@inheritDoc} One system call per frame: the fallback when a {@link PacketRing} cannot be had.
+   */
+  @Override
+  public byte[] receive() {
+    int length = receive(incoming);
+    if (length < 0) {
+      return null;
+    }
+    arrival = System.nanoTime();
+    return java.util.Arrays.copyOf(incoming, length);
+  }
+
+  @Override
+  public byte[] receiveNow() {
+    while (!closed) {
+      int length;
+      try {
+        length = libc.recvfrom(fd, incoming, LibC.MSG_DONTWAIT, from);
+      } catch (KernelException e) {
+        if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || closed) {
+          return null;
+        }
+        throw e;
+      }
+      if ((from[10] & 0xff) != PACKET_OUTGOING) {
+        arrival = System.nanoTime();
+        return java.util.Arrays.copyOf(incoming, length);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void await(long timeoutNanos) {
+    // struct pollfd: int fd, short events, short revents
+    byte[] pollfd =
+        ByteBuffer.allocate(8)
+            .order(ByteOrder.nativeOrder())
+            .putInt(fd)
+            .putShort((short) LibC.POLLIN)
+            .array();
+    libc.ppoll(pollfd, 1, timeoutNanos);
+  }
+
+  @Override
+  public long arrivalNanos() {
+    return arrival;
+  }
+
+  /** Sends the frame at once. */
+  @Override
+  public void enqueue(byte[] frame) {
+    try {
+      send(frame, frame.length);
+      sent++;
+    } catch (KernelException e) {
+      // refused by the link (for example while it is down): lost, as on a real wire
+    }
+  }
+
+  @Override
+  public int flush() {
+    int count = sent;
+    sent = 0;
+    return count;
   }
 
   /** Sends one frame out of the link. */

@@ -113,6 +113,25 @@ final class JnaLibC implements LibC {
     // getsockopt(2)
     static native int getsockopt(int fd, int level, int name, byte[] value, int[] length)
         throws LastErrorException;
+
+    // ppoll(2); the timeout is a struct timespec, the signal mask null
+    static native int ppoll(byte[] fds, long nfds, long[] timeout, Pointer sigmask)
+        throws LastErrorException;
+
+    // prctl(2), its variadic arguments declared as the four unsigned longs the kernel reads
+    static native int prctl(int option, long arg2, long arg3, long arg4, long arg5)
+        throws LastErrorException;
+
+    // mmap(2)
+    static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset)
+        throws LastErrorException;
+
+    // munmap(2)
+    static native int munmap(Pointer addr, long length) throws LastErrorException;
+
+    // sendmmsg(2)
+    static native int sendmmsg(int fd, Pointer msgvec, int vlen, int flags)
+        throws LastErrorException;
   }
 
   private KernelException failure(String call, LastErrorException e) {
@@ -439,5 +458,92 @@ final class JnaLibC implements LibC {
       throw failure("getsockopt(" + fd + ", " + level + ", " + option + ")", e);
     }
     return Arrays.copyOf(value, Math.min(length[0], maxLength));
+  }
+
+  @Override
+  public java.nio.ByteBuffer mmap(long length, int prot, int flags, int fd, long offset) {
+    Pointer address;
+    try {
+      address = C.mmap(null, length, prot, flags, fd, offset);
+    } catch (LastErrorException e) {
+      throw failure("mmap(" + length + " bytes, fd " + fd + ")", e);
+    }
+    return address.getByteBuffer(0, length).order(java.nio.ByteOrder.nativeOrder());
+  }
+
+  @Override
+  public void munmap(java.nio.ByteBuffer mapping) {
+    try {
+      C.munmap(Native.getDirectBufferPointer(mapping), mapping.capacity());
+    } catch (LastErrorException e) {
+      throw failure("munmap(" + mapping.capacity() + " bytes)", e);
+    }
+  }
+
+  // struct iovec { void *iov_base; size_t iov_len; } and struct mmsghdr { struct msghdr msg_hdr;
+  // unsigned int msg_len; }, struct msghdr being name, namelen, iov, iovlen, control, controllen,
+  // flags: on a 64-bit ABI, 16 and 64 bytes (msg_iov at 16, msg_iovlen at 24).
+  private static final int IOVEC_SIZE = 16;
+  private static final int MMSGHDR_SIZE = 64;
+
+  /** Per thread: native room for the mmsghdr and iovec arrays of sendmmsg, grown as needed. */
+  private static final ThreadLocal<Memory> MESSAGE_VECTORS = new ThreadLocal<>();
+
+  @Override
+  public int sendmmsg(
+      int fd, java.nio.ByteBuffer frames, int[] offsets, int[] lengths, int count, int flags) {
+    if (!frames.isDirect()) {
+      throw new IllegalArgumentException("sendmmsg needs a direct buffer");
+    }
+    if (Native.POINTER_SIZE != 8) {
+      throw new UnsupportedOperationException("sendmmsg is laid out for 64-bit ABIs only");
+    }
+    int size = count * (MMSGHDR_SIZE + IOVEC_SIZE);
+    Memory vectors = MESSAGE_VECTORS.get();
+    if (vectors == null || vectors.size() < size) {
+      vectors = new Memory(Math.max(size, 64 * (MMSGHDR_SIZE + IOVEC_SIZE)));
+      MESSAGE_VECTORS.set(vectors);
+    }
+    // Laid out through a buffer view: one JNA call per batch, not one per field.
+    java.nio.ByteBuffer layout =
+        vectors.getByteBuffer(0, size).order(java.nio.ByteOrder.nativeOrder());
+    long base = Pointer.nativeValue(Native.getDirectBufferPointer(frames));
+    long vectorBase = Pointer.nativeValue(vectors);
+    int iovecs = count * MMSGHDR_SIZE;
+    for (int i = 0; i < count; i++) {
+      int header = i * MMSGHDR_SIZE;
+      int iovec = iovecs + i * IOVEC_SIZE;
+      layout.putLong(iovec, base + offsets[i]);
+      layout.putLong(iovec + 8, lengths[i]);
+      for (int at = 0; at < MMSGHDR_SIZE; at += 8) {
+        layout.putLong(header + at, 0);
+      }
+      layout.putLong(header + 16, vectorBase + iovec);
+      layout.putLong(header + 24, 1);
+    }
+    try {
+      return C.sendmmsg(fd, vectors, count, flags);
+    } catch (LastErrorException e) {
+      throw failure("sendmmsg(" + fd + ", " + count + " frames)", e);
+    }
+  }
+
+  @Override
+  public int ppoll(byte[] pollfds, int count, long timeoutNanos) {
+    long[] timespec = {timeoutNanos / 1_000_000_000L, timeoutNanos % 1_000_000_000L};
+    try {
+      return C.ppoll(pollfds, count, timespec, null);
+    } catch (LastErrorException e) {
+      throw failure("ppoll(" + count + " fds, " + timeoutNanos + " ns)", e);
+    }
+  }
+
+  @Override
+  public void prctl(int option, long argument) {
+    try {
+      C.prctl(option, argument, 0, 0, 0);
+    } catch (LastErrorException e) {
+      throw failure("prctl(" + option + ", " + argument + ")", e);
+    }
   }
 }

@@ -198,4 +198,45 @@ public interface LibC {
 
   /** getsockopt(2): returns the raw option value, at most {@code maxLength} bytes. */
   byte[] getsockopt(int fd, int level, int option, int maxLength);
+
+  int PROT_READ = 0x1;
+  int PROT_WRITE = 0x2;
+  int MAP_SHARED = 0x01;
+  int MAP_LOCKED = 0x02000;
+  int POLLOUT = 0x0004;
+
+  /**
+   * mmap(2) of {@code length} bytes of {@code fd} from {@code offset}, with no address hint; the
+   * mapping as a direct buffer in native byte order. Release it with {@link #munmap}, and only once
+   * no thread reads it any more: an access after munmap(2) crashes the JVM.
+   */
+  java.nio.ByteBuffer mmap(long length, int prot, int flags, int fd, long offset);
+
+  /** munmap(2) of the whole of a mapping that {@link #mmap} returned. */
+  void munmap(java.nio.ByteBuffer mapping);
+
+  /**
+   * sendmmsg(2): sends {@code count} datagrams in one call, datagram {@code i} being {@code
+   * lengths[i]} bytes of the direct buffer {@code frames} from {@code offsets[i]}, to the address
+   * the socket is bound or connected to. Returns how many were sent: fewer than {@code count} when
+   * one failed after others went (the failure itself is reported by the next call).
+   */
+  int sendmmsg(
+      int fd, java.nio.ByteBuffer frames, int[] offsets, int[] lengths, int count, int flags);
+
+  /**
+   * ppoll(2) without a signal mask: {@link #poll} with a timeout in nanoseconds rather than whole
+   * milliseconds, for waits that end at a deadline. Returns how many entries are ready, 0 on
+   * timeout.
+   */
+  int ppoll(byte[] pollfds, int count, long timeoutNanos);
+
+  int PR_SET_TIMERSLACK = 29;
+
+  /**
+   * prctl(2) with one argument, on the calling thread: for example {@code PR_SET_TIMERSLACK}, how
+   * late (in nanoseconds) the kernel may end the thread's timed waits to batch wake-ups (50 µs
+   * unless set).
+   */
+  void prctl(int option, long argument);
 }

@@ -1,9 +1,12 @@
 package dev.netns.topology;
 
 import dev.netns.kernel.Ethtool;
+import dev.netns.kernel.FramePort;
 import dev.netns.kernel.Links;
 import dev.netns.kernel.NetworkNamespace;
+import dev.netns.kernel.PacketRing;
 import dev.netns.kernel.PacketSocket;
+import dev.netns.nativeaccess.KernelException;
 
 /**
  * Where a userspace forwarder can stand in a running topology, and how it is put there and taken
@@ -119,15 +122,42 @@ sealed interface SplicePoint {
     }
   }
 
+  /**
+   * Set to {@code socket} to make forwarders read and write with one system call per frame, as
+   * before memory-mapped rings: for comparison in benchmarks, and as a way out should the rings
+   * misbehave on some kernel.
+   */
+  String PORTS_PROPERTY = "netns.forwarder.ports";
+
   /** A forwarder between two links of {@code ns}. */
   private static WireForwarder forwarder(
       NetworkNamespace ns, String sideA, String sideB, String name) {
-    PacketSocket a = PacketSocket.open(ns, sideA);
+    FramePort a = port(ns, sideA);
     try {
-      return new WireForwarder(a, PacketSocket.open(ns, sideB), name);
+      FramePort b = port(ns, sideB);
+      return new WireForwarder(a, b, name, a instanceof PacketRing && b instanceof PacketRing);
     } catch (RuntimeException e) {
       a.close();
       throw e;
+    }
+  }
+
+  /** A ring port, or a plain packet socket when rings are switched off or refused (said why). */
+  private static FramePort port(NetworkNamespace ns, String link) {
+    if ("socket".equals(System.getProperty(PORTS_PROPERTY))) {
+      return PacketSocket.open(ns, link);
+    }
+    try {
+      return PacketRing.open(ns, link);
+    } catch (KernelException e) {
+      System.getLogger(SplicePoint.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "forwarder on {0}:{1}: no packet ring ({2}); one system call per frame instead",
+              ns.name(),
+              link,
+              e.getMessage());
+      return PacketSocket.open(ns, link);
     }
   }
 
