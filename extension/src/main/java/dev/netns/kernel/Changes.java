@@ -111,6 +111,14 @@ public final class Changes {
     return this;
   }
 
+  /** No IPv6 address generated for a link of this namespace: see {@link LinkRequests}. */
+  public Changes setNoIpv6Addresses(String name, int index) {
+    requests.add(
+        LinkRequests.setIpv6AddrGenModeNone(index)
+            .describedAs(describe(name, index, "addrgenmode none")));
+    return this;
+  }
+
   /** Sets the MTU of a link of this namespace. */
   public Changes setMtu(String name, int index, int mtu) {
     requests.add(LinkRequests.setMtu(index, mtu).describedAs(describe(name, index, "mtu " + mtu)));

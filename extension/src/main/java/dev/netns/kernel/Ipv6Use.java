@@ -16,11 +16,9 @@ public enum Ipv6Use {
   ADDRESSED,
 
   /**
-   * No link gets an IPv6 address: IPv6 off on every link made later, so that links carry no
-   * link-local addresses and none of the neighbour discovery and multicast listener chatter that
-   * comes with them. On a LAN each host's chatter is flooded to every other host, a few frames a
-   * host in its first seconds, so that a LAN of n hosts delivers some n² frames before a test sends
-   * any: millions for a thousand hosts. Loopback keeps {@code ::1}.
+   * No link gets an IPv6 address: the namespace is left as the kernel makes it, untouched (a first
+   * look into its {@code /proc/sys} costs some 50 us). Links where IPv6's own chatter would do
+   * harm, a LAN's, are made quiet one by one ({@link Changes#setNoIpv6Addresses}).
    */
   NONE
 }

@@ -19,6 +19,7 @@ public final class IfLink {
   public static final int IFLA_EXT_MASK = 29;
   public static final int IFLA_NUM_TX_QUEUES = 31;
   public static final int IFLA_NUM_RX_QUEUES = 32;
+  public static final int IFLA_AF_SPEC = 26;
   public static final int IFLA_CARRIER = 33;
   public static final int IFLA_LINK_NETNSID = 37;
 
@@ -34,6 +35,11 @@ public final class IfLink {
 
   // linux/if_link.h: IFLA_INFO_DATA of a bridge
   public static final int IFLA_BR_MCAST_SNOOPING = 23;
+
+  // IFLA_AF_SPEC nested: per address family, AF_INET6's attributes (linux/if_link.h)
+  public static final int AF_INET6 = 10;
+  public static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+  public static final int IN6_ADDR_GEN_MODE_NONE = 1;
 
   // linux/veth.h
   public static final int VETH_INFO_PEER = 1;

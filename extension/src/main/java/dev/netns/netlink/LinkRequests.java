@@ -181,6 +181,24 @@ public final class LinkRequests {
     return change(index, "master " + masterIndex, w -> w.putU32Attribute(IFLA_MASTER, masterIndex));
   }
 
+  /**
+   * Makes the kernel generate no IPv6 address for the link ({@code addrgenmode none} in iproute2):
+   * no link-local address, so none of the duplicate address detection, router solicitations and
+   * multicast listener reports that come with one. Sent before the link goes up.
+   */
+  public static Request setIpv6AddrGenModeNone(int index) {
+    return change(
+        index,
+        "addrgenmode none",
+        w -> {
+          int spec = w.beginNested(IFLA_AF_SPEC);
+          int inet6 = w.beginNested(AF_INET6);
+          w.putU8Attribute(IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+          w.endNested(inet6);
+          w.endNested(spec);
+        });
+  }
+
   /** Sets the MTU. */
   public static Request setMtu(int index, int mtu) {
     return change(index, "mtu " + mtu, w -> w.putU32Attribute(IFLA_MTU, mtu));

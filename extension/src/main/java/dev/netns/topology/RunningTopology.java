@@ -136,7 +136,7 @@ public final class RunningTopology implements AutoCloseable {
       for (int i = 0; i < made.size(); i++) {
         plan.get(i).role().adopt(running, made.get(i));
       }
-      running.wire();
+      running.wire(ipv6);
       return running;
     } catch (RuntimeException | Error e) {
       try {
@@ -205,7 +205,7 @@ public final class RunningTopology implements AutoCloseable {
     return candidate;
   }
 
-  private void wire() {
+  private void wire(Ipv6Use ipv6) {
     if (topology.links().isEmpty() && topology.lans().isEmpty()) {
       return;
     }
@@ -281,6 +281,19 @@ public final class RunningTopology implements AutoCloseable {
     // 3. Per namespace, one batch: peer ends up, MTU, addresses, then routes (which need the
     //    addresses). The batches of different namespaces are independent: spread over the cores.
     Map<NetworkNamespace, Changes> setup = new LinkedHashMap<>();
+    if (ipv6 == Ipv6Use.NONE) {
+      // No IPv6 address on the hosts' LAN ports, set before they go up: each would send a few
+      // frames of duplicate address detection, router solicitation and multicast listener
+      // reports, which the switch floods to every other host, some n² frames for n hosts before
+      // a test sends any (millions for a thousand hosts, enough to drop frames a test does send).
+      for (Lan lan : topology.lans()) {
+        for (LanPort port : lan.ports()) {
+          NetworkNamespace ns = namespace(port.host());
+          changes(setup, ns)
+              .setNoIpv6Addresses(port.interfaceName(), index(ns, port.interfaceName()));
+        }
+      }
+    }
     for (LinkEnd peer : peersToBringUp) {
       changes(setup, peer.namespace())
           .setUp(peer.name(), index(peer.namespace(), peer.name()), true);

@@ -88,10 +88,10 @@ class NamespacePoolTest {
         assertThat(pool.handedOut()).isEqualTo(2);
         assertThat(Sysctls.read(made.get(0), "net.ipv4.ip_forward")).isEqualTo("0");
         assertThat(Sysctls.read(made.get(1), "net.ipv4.ip_forward")).isEqualTo("1");
-        // IPv4 only: IPv6 off on links made later, as in a namespace made on the spot.
-        assertThat(Sysctls.read(made.get(0), "net.ipv6.conf.default.disable_ipv6"))
-            .isEqualTo(Sysctls.read(made.get(1), "net.ipv6.conf.default.disable_ipv6"))
-            .isEqualTo("1");
+        // IPv4 only: DAD as the kernel has it, as in a namespace made on the spot.
+        assertThat(Sysctls.read(made.get(0), "net.ipv6.conf.default.accept_dad"))
+            .isEqualTo(Sysctls.read(made.get(1), "net.ipv6.conf.default.accept_dad"))
+            .isNotEqualTo("0");
       } finally {
         made.forEach(NetworkNamespace::close);
       }

@@ -255,6 +255,21 @@ class LinkRequestsTest {
     assertThat(master(ours)).isEqualTo(master(iproute2)).isEqualTo(2);
   }
 
+  /**
+   * No IPv6 address generated for a link. iproute2 6.1 (kernel 6.18), from a throwaway namespace
+   * with the link at ifindex 2: {@code strace -e trace=sendmsg -xx ip -n njag1 link set dev v1
+   * addrgenmode none} sent these 48 bytes; {@code ip -6 addr} then showed no address on v1 after it
+   * came up, and a link-local one on its peer.
+   */
+  @Test
+  void noIpv6AddressesIsWhatIproute2Sends() {
+    byte[] iproute2 =
+        GoldenBytes.hex(
+            "3000000010000500e226106b0000000000000000020000000000000000000000"
+                + "10001a000c000a000500080001000000");
+    assertBytes(LinkRequests.setIpv6AddrGenModeNone(2).encode(1796220642), iproute2);
+  }
+
   private static int master(byte[] bytes) {
     NetlinkMessage message = NetlinkMessage.parseAll(bytes, bytes.length).get(0);
     return message.attributes(IfInfoMsg.SIZE).u32(IfLink.IFLA_MASTER, -1);

@@ -21,22 +21,22 @@ class QuietLinksTest {
   @Test
   void ipv4OnlyLinksCarryNoIpv6() throws Exception {
     Requirements.requireNamespaces();
-    int hosts = 10;
+    int hosts = 30;
     try (RunningTopology network = Topologies.lan("lan", "10.143.4.0/24", hosts).build().start()) {
       NetworkNamespace n2 = network.namespace("n2");
       assertThat(familiesOn(n2, "lan")).containsExactly("10.143.4.2");
       assertThat(familiesOn(n2, "lo")).contains("::1");
       // The other hosts came up at the same time: their chatter, if any, would be here by now,
-      // several frames from each. The switch's bridge sends one or two IGMP reports of its own
-      // (multicast router discovery), whatever the hosts do.
+      // several frames from each, over a hundred in all. What the switch sends of its own (its
+      // bridge's and n2's port's IGMP and IPv6 frames, about ten) does not grow with the hosts.
       Thread.sleep(1500);
       assertThat(Inspection.links(n2).stream().filter(l -> l.name().equals("lan")).findFirst())
           .get()
           .satisfies(
               lan ->
                   assertThat(lan.stats().rxPackets())
-                      .as("frames n2 received from %d other hosts", hosts - 1)
-                      .isLessThan(hosts - 1));
+                      .as("frames n2 received, %d other hosts on the LAN", hosts - 1)
+                      .isLessThan(20));
     }
   }
 
