@@ -1,17 +1,13 @@
 package dev.netns.topology;
 
+import static dev.netns.topology.WiringChecks.assertReaches;
+import static dev.netns.topology.WiringChecks.bridgePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.kernel.AddressInfo;
 import dev.netns.kernel.Inspection;
-import dev.netns.kernel.LinkInfo;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.testing.Requirements;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -60,27 +56,5 @@ class LargeLanTest {
       }
     }
     assertThat(made).allMatch(NetworkNamespace::isClosed);
-  }
-
-  private static List<String> bridgePorts(NetworkNamespace ns) {
-    List<LinkInfo> links = Inspection.links(ns);
-    int bridge =
-        links.stream().filter(l -> l.name().equals("br0")).findFirst().orElseThrow().index();
-    return links.stream().filter(l -> l.masterIndex() == bridge).map(LinkInfo::name).toList();
-  }
-
-  private static void assertReaches(NetworkNamespace from, NetworkNamespace to, InetAddress target)
-      throws Exception {
-    try (ServerSocketChannel server =
-        to.call(() -> ServerSocketChannel.open().bind(new InetSocketAddress(target, 0)))) {
-      InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
-      try (SocketChannel client = from.call(() -> SocketChannel.open(at));
-          SocketChannel accepted = server.accept()) {
-        client.write(ByteBuffer.wrap(new byte[] {7}));
-        ByteBuffer one = ByteBuffer.allocate(1);
-        accepted.read(one);
-        assertThat(one.get(0)).as("a byte from %s to %s", from.name(), target).isEqualTo((byte) 7);
-      }
-    }
   }
 }

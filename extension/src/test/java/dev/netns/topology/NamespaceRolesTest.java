@@ -1,16 +1,12 @@
 package dev.netns.topology;
 
+import static dev.netns.topology.WiringChecks.assertReaches;
+import static dev.netns.topology.WiringChecks.bridgePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netns.kernel.Inspection;
-import dev.netns.kernel.LinkInfo;
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.testing.Requirements;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,10 +55,18 @@ class NamespaceRolesTest {
           .containsExactlyInAnyOrder(RunningTopology.WIRE_A, RunningTopology.WIRE_B);
 
       // Over the LAN, over the impairable link, and from the router (forwarding on) likewise.
-      assertReaches(network.namespace("wire"), network.namespace("lan:left"), "10.143.1.2");
-      assertReaches(network.namespace("wire"), network.namespace("lan:left"), "10.143.2.2");
       assertReaches(
-          network.namespace("wire0:wire-lan:left"), network.namespace("wire"), "10.143.1.1");
+          network.namespace("wire"),
+          network.namespace("lan:left"),
+          InetAddress.getByName("10.143.1.2"));
+      assertReaches(
+          network.namespace("wire"),
+          network.namespace("lan:left"),
+          InetAddress.getByName("10.143.2.2"));
+      assertReaches(
+          network.namespace("wire0:wire-lan:left"),
+          network.namespace("wire"),
+          InetAddress.getByName("10.143.1.1"));
       assertThat(
               network
                   .namespace("wire0:wire-lan:left")
@@ -73,29 +77,6 @@ class NamespaceRolesTest {
                               .trim()))
           .as("the router forwards")
           .isEqualTo("1");
-    }
-  }
-
-  private static List<String> bridgePorts(NetworkNamespace ns) {
-    List<LinkInfo> links = Inspection.links(ns);
-    int bridge =
-        links.stream().filter(l -> l.name().equals("br0")).findFirst().orElseThrow().index();
-    return links.stream().filter(l -> l.masterIndex() == bridge).map(LinkInfo::name).toList();
-  }
-
-  private static void assertReaches(NetworkNamespace from, NetworkNamespace to, String address)
-      throws Exception {
-    InetAddress target = InetAddress.getByName(address);
-    try (ServerSocketChannel server =
-        to.call(() -> ServerSocketChannel.open().bind(new InetSocketAddress(target, 0)))) {
-      InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
-      try (SocketChannel client = from.call(() -> SocketChannel.open(at));
-          SocketChannel accepted = server.accept()) {
-        client.write(ByteBuffer.wrap(new byte[] {7}));
-        ByteBuffer one = ByteBuffer.allocate(1);
-        accepted.read(one);
-        assertThat(one.get(0)).as("a byte from %s to %s", from.name(), address).isEqualTo((byte) 7);
-      }
     }
   }
 }
