@@ -78,6 +78,21 @@ public final class HostState {
   }
 
   /**
+   * Threads of this JVM inside one of these network namespaces. Inode numbers are reused once the
+   * kernel has freed a namespace, so after a close compare the threads' ids too: a thread seen
+   * inside before the close and still inside after it.
+   */
+  public static List<TaskInfo> threadsIn(Set<Long> netInodes) {
+    List<TaskInfo> inside = new ArrayList<>();
+    for (TaskInfo task : Tasks.ofThisProcess()) {
+      if (netInodes.contains(task.netInode())) {
+        inside.add(task);
+      }
+    }
+    return inside;
+  }
+
+  /**
    * Threads of this JVM (by /proc task name) whose network namespace is not the process's. The
    * JDK's "process reaper" is left out: it is made by whichever thread first starts a process and
    * idles up to a minute wherever it was made (see docs/threads-and-sockets.md).
