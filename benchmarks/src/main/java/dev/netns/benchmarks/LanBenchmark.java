@@ -49,16 +49,21 @@ public class LanBenchmark {
     }
   }
 
-  /** A network set up in the timed part and torn down afterwards, untimed. */
+  /**
+   * A network set up in the timed part and torn down afterwards, untimed, with the kernel's cleanup
+   * of it awaited there too: JMH may run the iteration's {@link Quiet} wait before this teardown,
+   * and the next shot would then be timed while the kernel frees this one.
+   */
   @State(Scope.Thread)
   public static class Running {
     RunningTopology network;
 
     @TearDown(Level.Invocation)
-    public void close() {
+    public void close(Quiet quiet) {
       if (network != null) {
         network.close();
         network = null;
+        quiet.awaitCleanup();
       }
     }
   }
