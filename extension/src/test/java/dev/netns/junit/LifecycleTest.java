@@ -3,6 +3,7 @@ package dev.netns.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.kernel.NamespaceInode;
+import dev.netns.nativeaccess.LibC;
 import dev.netns.testing.HostState;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
@@ -52,6 +53,22 @@ class LifecycleTest {
 
   static final Map<String, Long> SEEN = new ConcurrentHashMap<>();
 
+  /**
+   * Descriptors and thread ids seen holding a fixture's namespace while it ran. Inode numbers are
+   * reused once the kernel has freed a namespace, possibly for another test's running at the same
+   * time: after teardown, only these may be looked for under the inode.
+   */
+  static final Map<String, List<String>> SEEN_FDS = new ConcurrentHashMap<>();
+
+  static final Map<String, Integer> SEEN_TIDS = new ConcurrentHashMap<>();
+
+  /** Of the descriptors seen holding the namespace, those that still do. */
+  static List<String> stillHeld(String fixture, long inode) throws IOException {
+    List<String> held = fdsOn(inode);
+    held.retainAll(SEEN_FDS.get(fixture));
+    return held;
+  }
+
   @NetNamespace("blue")
   @VethLink(
       a = "blue",
@@ -62,7 +79,10 @@ class LifecycleTest {
   static class FailingTest {
     @Test
     void fails(@Ns("blue") NetNs blue) throws Exception {
-      SEEN.put("failing", blue.call(NamespaceInode::ofCurrentThread));
+      long inode = blue.call(NamespaceInode::ofCurrentThread);
+      SEEN.put("failing", inode);
+      SEEN_FDS.put("failing", fdsOn(inode));
+      SEEN_TIDS.put("failing", blue.call(() -> LibC.instance().gettid()));
       throw new AssertionError("the test itself fails");
     }
   }
@@ -73,9 +93,12 @@ class LifecycleTest {
     results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
     assertThat(Fixtures.onlyFailure(results)).hasMessage("the test itself fails");
     long inode = SEEN.get("failing");
-    assertThat(fdsOn(inode)).as("descriptors holding the namespace").isEmpty();
-    assertThat(HostState.threadsOutsideHostNamespace())
-        .noneMatch(t -> t.contains("[" + inode + "]"));
+    assertThat(SEEN_FDS.get("failing")).as("descriptors seen while the test ran").isNotEmpty();
+    assertThat(stillHeld("failing", inode)).as("descriptors holding the namespace").isEmpty();
+    int tid = SEEN_TIDS.get("failing");
+    assertThat(HostState.threadsIn(Set.of(inode)))
+        .as("the namespace's thread, still inside")
+        .noneMatch(t -> t.tid() == tid);
     // Down at once at teardown, gone with its namespace moments later.
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(5))
@@ -209,7 +232,9 @@ class LifecycleTest {
     @Order(1)
     void first(@Ns("blue") NetNs blue) throws Exception {
       SHARED.add(readThenMark(blue, 3));
-      SHARED_INODES.add(blue.call(NamespaceInode::ofCurrentThread));
+      long inode = blue.call(NamespaceInode::ofCurrentThread);
+      SHARED_INODES.add(inode);
+      SEEN_FDS.put("shared", fdsOn(inode));
     }
 
     @Test
@@ -233,7 +258,9 @@ class LifecycleTest {
     Fixtures.run(SharedTest.class).testEvents().assertStatistics(s -> s.succeeded(3).failed(0));
     assertThat(SHARED).hasSize(3);
     assertThat(SHARED.subList(1, 3)).containsExactly("3", "4");
-    assertThat(fdsOn(SHARED_INODES.iterator().next())).as("torn down after the class").isEmpty();
+    assertThat(stillHeld("shared", SHARED_INODES.iterator().next()))
+        .as("torn down after the class")
+        .isEmpty();
   }
 
   static final List<String> STATIC_FIELD = new java.util.concurrent.CopyOnWriteArrayList<>();
