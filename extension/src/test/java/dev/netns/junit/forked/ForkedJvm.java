@@ -1,7 +1,10 @@
 package dev.netns.junit.forked;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
@@ -10,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import org.awaitility.Awaitility;
 
 /**
  * A second JVM, started from the same {@code java} binary with this JVM's test classpath, that runs
@@ -71,6 +76,23 @@ final class ForkedJvm implements AutoCloseable {
   }
 
   /** The {@code java} binary running this JVM. */
+  /**
+   * Waits until the fixture has written {@code marker} (with {@link #writeAtomically}), or died,
+   * and returns what it wrote. A forked JVM starts slowly on a loaded machine: up to a minute.
+   */
+  Properties awaitMarker(Path marker) throws IOException {
+    Awaitility.await("the fixture's marker file")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> Files.exists(marker) || !process.isAlive());
+    assertThat(marker).as("marker of %s", this).exists();
+    Properties recorded = new Properties();
+    try (Reader in = Files.newBufferedReader(marker)) {
+      recorded.load(in);
+    }
+    return recorded;
+  }
+
   /**
    * Writes {@code values} to {@code target} from a forked fixture: aside first, then moved, so the
    * parent never reads half a file.

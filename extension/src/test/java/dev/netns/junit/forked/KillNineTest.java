@@ -13,7 +13,6 @@ import dev.netns.testing.HostState;
 import dev.netns.testing.Oracle;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -96,15 +95,7 @@ class KillNineTest {
             Map.of(MARKER_PROPERTY, marker.toString(), NetNamespace.REQUIRE_PROPERTY_NAME, "true"),
             Sleeper.class)) {
       childPid = child.pid();
-      await("the fixture's marker file")
-          .atMost(Duration.ofSeconds(60)) // a forked JVM starts slowly on a loaded machine
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> Files.exists(marker) || !child.process().isAlive());
-      assertThat(marker).as("marker of %s", child).exists();
-      Properties recorded = new Properties();
-      try (Reader in = Files.newBufferedReader(marker)) {
-        recorded.load(in);
-      }
+      Properties recorded = child.awaitMarker(marker);
       assertThat(recorded.getProperty("pid")).isEqualTo(Long.toString(childPid));
       assertThat(recorded.getProperty("interface")).isEqualTo(HOST_INTERFACE);
       long blue = Long.parseLong(recorded.getProperty("blue"));

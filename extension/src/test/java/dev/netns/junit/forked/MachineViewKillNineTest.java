@@ -10,7 +10,6 @@ import dev.netns.junit.Ns;
 import dev.netns.testing.HostState;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,15 +72,7 @@ class MachineViewKillNineTest {
             List.of(),
             Map.of(MARKER_PROPERTY, marker.toString(), NetNamespace.REQUIRE_PROPERTY_NAME, "true"),
             Sleeper.class)) {
-      await("the fixture's marker file")
-          .atMost(Duration.ofSeconds(60)) // a forked JVM starts slowly on a loaded machine
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> Files.exists(marker) || !child.process().isAlive());
-      assertThat(marker).as("marker of %s", child).exists();
-      Properties recorded = new Properties();
-      try (Reader in = Files.newBufferedReader(marker)) {
-        recorded.load(in);
-      }
+      Properties recorded = child.awaitMarker(marker);
       views =
           Set.of(
               recorded.getProperty("blue.mnt"),

@@ -11,7 +11,6 @@ import dev.netns.kernel.NamespacePool;
 import dev.netns.testing.HostState;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,15 +69,7 @@ class PoolKillNineTest {
                 NetNamespace.POOL_PROPERTY_NAME,
                 Integer.toString(POOL)),
             Sleeper.class)) {
-      await("the fixture's marker file")
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> Files.exists(marker) || !child.process().isAlive());
-      assertThat(marker).as("marker of %s", child).exists();
-      Properties recorded = new Properties();
-      try (Reader in = Files.newBufferedReader(marker)) {
-        recorded.load(in);
-      }
+      Properties recorded = child.awaitMarker(marker);
       assertThat(recorded.getProperty("stocked")).isEqualTo(Integer.toString(POOL));
       long blue = Long.parseLong(recorded.getProperty("blue"));
 

@@ -10,7 +10,6 @@ import dev.netns.kernel.NamespaceInode;
 import dev.netns.testing.Oracle;
 import dev.netns.testing.Requirements;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -125,14 +124,7 @@ class ProcessHygieneKillNineTest {
                 NetNamespace.MACHINE_VIEW_PROPERTY_NAME,
                 Boolean.toString(machineView)),
             Starter.class)) {
-      await("the fixture's marker file")
-          .atMost(Duration.ofSeconds(60)) // a forked JVM starts slowly on a loaded machine
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> Files.exists(marker) || !child.process().isAlive());
-      assertThat(marker).as("marker of %s", child).exists();
-      try (Reader in = Files.newBufferedReader(marker)) {
-        recorded.load(in);
-      }
+      recorded.putAll(child.awaitMarker(marker));
       assertThat(recorded.getProperty("pid")).isEqualTo(Long.toString(child.pid()));
       long blue = Long.parseLong(recorded.getProperty("blue"));
       long red = Long.parseLong(recorded.getProperty("red"));
