@@ -44,9 +44,7 @@ public final class FaultInjector {
   private final Splices splices;
 
   /** Made at the first drop fault: the topology does not change while it runs. */
-  private Map<String, List<Cidr>> addressBook;
-
-  private Set<InetAddress> knownAddresses;
+  private KnownAddresses known;
 
   FaultInjector(RunningTopology network) {
     this.network = network;
@@ -173,16 +171,17 @@ public final class FaultInjector {
   }
 
   private List<Cidr> cover(Set<String> hosts, List<Cidr> keepOut) {
+    KnownAddresses addresses = knownAddresses();
     Map<Cidr, List<InetAddress>> bySubnet = new LinkedHashMap<>();
     Set<InetAddress> blocked = new HashSet<>();
     for (String host : hosts) {
-      for (Cidr address : addressBook().get(host)) {
+      for (Cidr address : addresses.byHost().get(host)) {
         bySubnet.computeIfAbsent(address.network(), k -> new ArrayList<>()).add(address.address());
         blocked.add(address.address());
       }
     }
     List<InetAddress> spared = new ArrayList<>();
-    for (InetAddress address : knownAddresses) {
+    for (InetAddress address : addresses.all()) {
       if (!blocked.contains(address)) {
         spared.add(address);
       }
@@ -212,28 +211,25 @@ public final class FaultInjector {
   }
 
   /**
-   * Every host's addresses, and in {@link #knownAddresses} every address of the topology (the
-   * machine's ends of links too): what a drop route must never cover but for its targets.
+   * Every host's addresses, and every address of the topology (the machine's ends of links too):
+   * what a drop route must never cover but for its targets.
    */
-  private Map<String, List<Cidr>> addressBook() {
-    if (addressBook == null) {
+  private record KnownAddresses(Map<String, List<Cidr>> byHost, Set<InetAddress> all) {}
+
+  private KnownAddresses knownAddresses() {
+    if (known == null) {
       Topology topology = network.topology();
-      Map<String, List<Cidr>> book = new HashMap<>();
-      Set<InetAddress> known = new LinkedHashSet<>();
-      for (String host : topology.hosts()) {
-        List<Cidr> addresses = topology.addressesOf(host);
-        book.put(host, addresses);
-        addresses.forEach(a -> known.add(a.address()));
-      }
+      Map<String, List<Cidr>> byHost = topology.addressBook();
+      Set<InetAddress> all = new LinkedHashSet<>();
+      byHost.values().forEach(addresses -> addresses.forEach(a -> all.add(a.address())));
       for (VethPair link : topology.links()) {
         if (link.touchesHost()) {
-          link.addressesIn(Topology.HOST).forEach(a -> known.add(a.address()));
+          link.addressesIn(Topology.HOST).forEach(a -> all.add(a.address()));
         }
       }
-      knownAddresses = known;
-      addressBook = book;
+      known = new KnownAddresses(byHost, all);
     }
-    return addressBook;
+    return known;
   }
 
   /**
