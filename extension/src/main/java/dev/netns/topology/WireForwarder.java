@@ -264,7 +264,7 @@ final class WireForwarder implements AutoCloseable {
             }
             read++;
           }
-          sendDue();
+          sendDue(queue.poll());
           if (read == 0) {
             Held head = queue.peek();
             long wait = head == null ? IDLE_WAIT_NANOS : head.releaseNanos - System.nanoTime();
@@ -279,31 +279,28 @@ final class WireForwarder implements AutoCloseable {
       }
     }
 
-    /** Sends every frame that is due, in one batch. */
-    private void sendDue() {
+    /**
+     * Sends {@code first} (when there is one) and every other frame already due in the same batch:
+     * one system call for all of them.
+     */
+    private void sendDue(Held first) {
+      if (first == null) {
+        return;
+      }
+      out.enqueue(first.frame);
       Held due;
-      int n = 0;
-      while (n < SEND_BATCH && (due = queue.poll()) != null) {
+      for (int n = 1; n < SEND_BATCH && running && (due = queue.poll()) != null; n++) {
         out.enqueue(due.frame);
-        n++;
       }
-      if (n > 0) {
-        forwarded.addAndGet(out.flush());
-      }
+      forwarded.addAndGet(out.flush());
     }
 
     private void send() {
       while (running || !queue.isEmpty()) {
         try {
           Held held = queue.poll(100, TimeUnit.MILLISECONDS);
-          if (held != null && running) {
-            // Every frame already due leaves in the same batch: one system call for all of them.
-            out.enqueue(held.frame);
-            Held due;
-            for (int n = 1; n < SEND_BATCH && running && (due = queue.poll()) != null; n++) {
-              out.enqueue(due.frame);
-            }
-            forwarded.addAndGet(out.flush());
+          if (running) {
+            sendDue(held);
           }
         } catch (InterruptedException e) {
           return;
