@@ -38,7 +38,6 @@ public final class PacketRing implements FramePort {
   static final int TP_STATUS_KERNEL = 0;
   static final int TP_STATUS_USER = 1;
   static final int TP_STATUS_COPY = 1 << 1;
-  static final int PACKET_OUTGOING = 4;
 
   /** TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): where the struct sockaddr_ll of a slot starts. */
   private static final int SOCKADDR_LL_OFFSET = 32;
@@ -202,13 +201,13 @@ public final class PacketRing implements FramePort {
         // Truncated, and the kernel had no room to queue it whole: lost, as on a full link. The
         // socket's queue is not read here, lest it yield a later frame's copy out of order.
         frame = null;
-      } else if (type != PACKET_OUTGOING) {
+      } else if (type != LibC.PACKET_OUTGOING) {
         frame = new byte[captured];
         rx.get(at + mac, frame, 0, captured);
       }
       STATUS.setRelease(rx, at, TP_STATUS_KERNEL);
       slot = slot + 1 == FRAMES ? 0 : slot + 1;
-      if (frame == null || type == PACKET_OUTGOING) {
+      if (frame == null || type == LibC.PACKET_OUTGOING) {
         continue;
       }
       arrival = onNanoTime(sec * 1_000_000_000L + nsec);

@@ -20,7 +20,6 @@ import java.nio.ByteOrder;
 public final class PacketSocket implements FramePort {
   private static final int ETH_P_ALL_NETWORK_ORDER =
       Short.reverseBytes((short) LibC.ETH_P_ALL) & 0xffff;
-  private static final int PACKET_OUTGOING = 4;
 
   private final LibC libc;
   private final int fd;
@@ -95,17 +94,22 @@ public final class PacketSocket implements FramePort {
    * when none came within the timeout or the socket was closed. Frames the link sent are skipped.
    */
   public int receive(byte[] frame) {
+    return receive(frame, 0);
+  }
+
+  /** As {@link #receive(byte[])}, with {@code recvfrom} flags ({@code MSG_DONTWAIT}: no wait). */
+  private int receive(byte[] frame, int flags) {
     while (!closed) {
       int length;
       try {
-        length = libc.recvfrom(fd, frame, 0, from);
+        length = libc.recvfrom(fd, frame, flags, from);
       } catch (KernelException e) {
         if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || closed) {
           return -1;
         }
         throw e;
       }
-      if ((from[10] & 0xff) == PACKET_OUTGOING) {
+      if ((from[10] & 0xff) == LibC.PACKET_OUTGOING) {
         continue;
       }
       return length;
@@ -128,22 +132,12 @@ public final class PacketSocket implements FramePort {
 
   @Override
   public byte[] receiveNow() {
-    while (!closed) {
-      int length;
-      try {
-        length = libc.recvfrom(fd, incoming, LibC.MSG_DONTWAIT, from);
-      } catch (KernelException e) {
-        if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || closed) {
-          return null;
-        }
-        throw e;
-      }
-      if ((from[10] & 0xff) != PACKET_OUTGOING) {
-        arrival = System.nanoTime();
-        return java.util.Arrays.copyOf(incoming, length);
-      }
+    int length = receive(incoming, LibC.MSG_DONTWAIT);
+    if (length < 0) {
+      return null;
     }
-    return null;
+    arrival = System.nanoTime();
+    return java.util.Arrays.copyOf(incoming, length);
   }
 
   @Override

@@ -169,6 +169,8 @@ public interface LibC {
   int SOL_PACKET = 263;
   int PACKET_IGNORE_OUTGOING = 23;
   int PACKET_STATISTICS = 6;
+  // linux/if_packet.h: sll_pkttype of a frame the link sent
+  int PACKET_OUTGOING = 4;
   int ETH_P_ALL = 0x0003;
 
   int SIOCGSTAMP = 0x8906;
