@@ -265,7 +265,7 @@ public final class RunningTopology implements AutoCloseable {
             port.interfaceName());
       }
     }
-    executeSpread(create);
+    executeSpread(create.stream().map(List::of).toList());
     // The kernel chose the ifindexes in the machine's namespace. Looked up now, while the names
     // are surely this network's own (nobody else could take them while the links exist, and the
     // lock keeps other JVMs from racing for them), and used from here on, down to teardown.
@@ -323,24 +323,19 @@ public final class RunningTopology implements AutoCloseable {
     }
     addRoutes(setup, null, false);
     List<Changes> batches = new ArrayList<>(setup.values());
-    List<List<Changes>> spread = Spread.split(batches, Spread.parts(batches.size()));
-    Spread.failures(
-            Spread.run(
-                spread,
-                part -> {
-                  part.forEach(Changes::execute);
-                  return null;
-                }))
-        .throwIfAny();
+    executeSpread(Spread.split(batches, Spread.parts(batches.size())));
   }
 
-  /** Sends each batch on its own thread (the first on this one) and waits for all of them. */
-  private static void executeSpread(List<Changes> batches) {
+  /**
+   * Sends each part's batches on a thread of its own (the first part on this one), and waits for
+   * all of them.
+   */
+  private static void executeSpread(List<List<Changes>> parts) {
     Spread.failures(
             Spread.run(
-                batches,
-                batch -> {
-                  batch.execute();
+                parts,
+                part -> {
+                  part.forEach(Changes::execute);
                   return null;
                 }))
         .throwIfAny();
