@@ -281,6 +281,10 @@ public final class NetworkNamespace implements AutoCloseable {
       // A link taken down by a fault keeps its IPv6 addresses, as IPv4 ones are kept, so that
       // bringing it up again restores it whole.
       Files.writeString(conf.resolve("keep_addr_on_down"), "1");
+      // No link-local address generated (addrgenmode none): the kernel would add it from a work
+      // queue a moment after a link comes up, so a test could start, or a node read its
+      // interfaces, before it is there. The topology adds each host interface's own instead.
+      Files.writeString(conf.resolve("addr_gen_mode"), "1");
     }
   }
 

@@ -298,6 +298,10 @@ public final class RunningTopology implements AutoCloseable {
       changes(setup, peer.namespace())
           .setUp(peer.name(), index(peer.namespace(), peer.name()), true);
     }
+    // With IPv6, every interface of a host gets its link-local address here, with the declared
+    // ones (the namespaces were made to generate none: see LinkLocals). The machine's end of a
+    // link is the machine's kernel's to address.
+    LinkLocals linkLocals = ipv6 == Ipv6Use.ADDRESSED ? new LinkLocals() : null;
     for (VethPair link : topology.links()) {
       for (String side : new String[] {link.a(), link.b()}) {
         NetworkNamespace ns = namespace(side);
@@ -306,6 +310,9 @@ public final class RunningTopology implements AutoCloseable {
         Changes batch = changes(setup, ns);
         if (link.mtu() > 0) {
           batch.setMtu(name, index, link.mtu());
+        }
+        if (linkLocals != null && !Topology.HOST.equals(side)) {
+          batch.addAddress(name, index, linkLocals.next());
         }
         for (Cidr address : link.addressesIn(side)) {
           batch.addAddress(name, index, address);
@@ -316,6 +323,9 @@ public final class RunningTopology implements AutoCloseable {
       for (LanPort port : lan.ports()) {
         NetworkNamespace ns = namespace(port.host());
         int index = index(ns, port.interfaceName());
+        if (linkLocals != null) {
+          changes(setup, ns).addAddress(port.interfaceName(), index, linkLocals.next());
+        }
         for (Cidr address : port.addresses()) {
           changes(setup, ns).addAddress(port.interfaceName(), index, address);
         }

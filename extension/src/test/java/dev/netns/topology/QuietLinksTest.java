@@ -56,10 +56,46 @@ class QuietLinksTest {
                     "lan(\"lan\")"))
             .build();
     try (RunningTopology network = topology.start()) {
-      assertThat(familiesOn(network.namespace("a"), "lan"))
-          .contains("10.143.5.1")
-          .anyMatch(address -> address.startsWith("fe80:"));
+      // Read at once: the link-local addresses come with the declared ones, not a moment later
+      // from the kernel's work queue, and each interface has its own.
+      List<String> onA = linkLocalsOn(network.namespace("a"), "lan");
+      List<String> onB = linkLocalsOn(network.namespace("b"), "lan");
+      assertThat(familiesOn(network.namespace("a"), "lan")).contains("10.143.5.1");
+      assertThat(onA).hasSize(1);
+      assertThat(onB).hasSize(1).doesNotContainAnyElementsOf(onA);
+      // The switch has no address to announce: its bridge and ports generate none.
+      NetworkNamespace lanSwitch = network.lanSwitch("lan");
+      assertThat(Inspection.addresses(lanSwitch))
+          .allSatisfy(a -> assertThat(a.linkName()).isEqualTo("lo"));
     }
+  }
+
+  @Test
+  void everyHostInterfaceOfAnIpv6NetworkHasItsLinkLocalAddressAtOnce() throws Exception {
+    Requirements.requireNamespaces();
+    for (int round = 0; round < 20; round++) {
+      try (RunningTopology network =
+          Topology.builder()
+              .host("a")
+              .host("b")
+              .veth("a", List.of("fd00:143:6::1/64"), "b", List.of("fd00:143:6::2/64"))
+              .build()
+              .start()) {
+        for (String host : List.of("a", "b")) {
+          NetworkNamespace ns = network.namespace(host);
+          assertThat(
+                  Inspection.addresses(ns).stream()
+                      .filter(a -> !a.linkName().equals("lo"))
+                      .filter(a -> a.address().address().isLinkLocalAddress()))
+              .as("%s, round %d", host, round)
+              .hasSize(1);
+        }
+      }
+    }
+  }
+
+  private static List<String> linkLocalsOn(NetworkNamespace ns, String link) {
+    return familiesOn(ns, link).stream().filter(address -> address.startsWith("fe80:")).toList();
   }
 
   private static List<String> familiesOn(NetworkNamespace ns, String link) {
