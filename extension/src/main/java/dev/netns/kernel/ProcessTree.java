@@ -1,5 +1,6 @@
 package dev.netns.kernel;
 
+import dev.netns.nativeaccess.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -161,9 +162,40 @@ public final class ProcessTree {
     return !process.isAlive() || state(process.pid()) == 'Z';
   }
 
+  /**
+   * Stopped, gone, or asleep in the kernel with the stop pending: a process in uninterruptible
+   * sleep ('D') runs none of its own code again before it takes the pending SIGSTOP on its way out
+   * of the kernel (at most its current call completes). That is how a shell waits for good when the
+   * SIGSTOP caught its vfork child before the child's exec: {@code vfork} waits killable, which no
+   * stop signal ends, until the stopped child runs again (the cgroup v2 freezer counts such a
+   * parent frozen too).
+   */
   private static boolean stoppedOrGone(ProcessHandle process) {
     char state = state(process.pid());
-    return !process.isAlive() || state == 'T' || state == 'Z' || state == '?';
+    return !process.isAlive()
+        || state == 'T'
+        || state == 'Z'
+        || state == '?'
+        || (state == 'D' && stopPending(process.pid()));
+  }
+
+  /** Whether SIGSTOP is pending for the process (its own or its thread group's pending set). */
+  static boolean stopPending(long pid) {
+    long bit = 1L << (LibC.SIGSTOP - 1);
+    try {
+      for (String line :
+          Files.readAllLines(
+              Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("SigPnd:") || line.startsWith("ShdPnd:")) {
+          if ((Long.parseUnsignedLong(line.substring(7).trim(), 16) & bit) != 0) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
   }
 
   /** The state letter of {@code /proc/PID/stat} (R, S, D, T, Z...), or '?' when gone. */
