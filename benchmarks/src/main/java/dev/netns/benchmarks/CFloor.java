@@ -24,6 +24,8 @@ import java.util.List;
  * <pre>{@code
  * CFloor floor = CFloor.build();   // in @Setup, on the benchmark thread
  * floor.pair();
+ * floor.lan(100);                 // the C floor of a LAN's setup (lanfloor.c)
+ * floor.closeLan();
  * floor.close();
  * }</pre>
  */
@@ -36,6 +38,10 @@ final class CFloor implements AutoCloseable {
     int cfloor_open();
 
     int cfloor_pair();
+
+    int cfloor_lan(int hosts);
+
+    void cfloor_lan_close();
 
     void cfloor_close();
   }
@@ -55,7 +61,7 @@ final class CFloor implements AutoCloseable {
     Path directory;
     try {
       directory = Files.createTempDirectory("netns-cfloor");
-      for (String file : new String[] {"nslimit.c", "cfloor.c"}) {
+      for (String file : new String[] {"nslimit.c", "lanfloor.c", "cfloor.c"}) {
         try (InputStream in = CFloor.class.getResourceAsStream(RESOURCES + file)) {
           if (in == null) {
             throw new IllegalStateException("missing resource " + RESOURCES + file);
@@ -109,10 +115,29 @@ final class CFloor implements AutoCloseable {
 
   /** One pair made and closed by the C code, on the thread that built this floor. */
   void pair() {
+    checkOwner();
+    check(driver.cfloor_pair(), "cfloor_pair (nslimit.c's loop body)");
+  }
+
+  /**
+   * A LAN of {@code hosts} hosts set up by the C code ({@code lanfloor.c}) as {@code
+   * Topologies.lan} sets one up; {@link #closeLan} closes it.
+   */
+  void lan(int hosts) {
+    checkOwner();
+    check(driver.cfloor_lan(hosts), "cfloor_lan(" + hosts + ") (lanfloor.c)");
+  }
+
+  /** Closes the namespaces of the last {@link #lan}; the kernel frees them afterwards. */
+  void closeLan() {
+    checkOwner();
+    driver.cfloor_lan_close();
+  }
+
+  private void checkOwner() {
     if (Thread.currentThread() != owner) {
       throw new IllegalStateException("the C floor runs only on the thread that built it");
     }
-    check(driver.cfloor_pair(), "cfloor_pair (nslimit.c's loop body)");
   }
 
   private static void check(int result, String call) {

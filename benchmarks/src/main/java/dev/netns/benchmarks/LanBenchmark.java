@@ -21,10 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Large topologies set up and torn down in one shot: LANs of 10, 100 and 1,000 hosts ({@code
  * Topologies.lan}: every host a namespace, the switch a bridge in a hidden namespace of its own,
- * one veth per host) and the line of 20 routers ({@code Topologies.routerLine(20)}: 22 namespaces,
- * 21 veth pairs, forwarding on, routes worked out). {@code lanSetup} times the setup alone, as a
- * test waits for it; {@code endToEnd} builds the 1,000-host LAN, has ten pairs of hosts talk and
- * tears it down.
+ * one veth per host; {@code cFloorLanSetup} is the same setup in C, the floor) and the line of 20
+ * routers ({@code Topologies.routerLine(20)}: 22 namespaces, 21 veth pairs, forwarding on, routes
+ * worked out). {@code lanSetup} times the setup alone, as a test waits for it; {@code endToEnd}
+ * builds the 1,000-host LAN, has ten pairs of hosts talk and tears it down.
  *
  * <p>Each measurement is one build-start-close, timed alone ({@code SingleShotTime}): at 10 to 200
  * ms an operation is far above timer resolution. Teardown here is what {@code close()} costs; the
@@ -65,6 +65,36 @@ public class LanBenchmark {
         network = null;
         quiet.awaitCleanup();
       }
+    }
+  }
+
+  /**
+   * The C floor of a LAN's setup ({@code lanfloor.c}, built with {@link CFloor}): the same LAN made
+   * with bare syscalls and rtnetlink on one thread, closed untimed with the kernel's cleanup
+   * awaited, as {@link Running} does for the library's.
+   */
+  @State(Scope.Thread)
+  public static class CLan {
+    CFloor floor;
+    boolean built;
+
+    @Setup(Level.Trial)
+    public void build() {
+      floor = CFloor.build();
+    }
+
+    @TearDown(Level.Invocation)
+    public void close(Quiet quiet) {
+      if (built) {
+        floor.closeLan();
+        built = false;
+        quiet.awaitCleanup();
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void free() {
+      floor.close();
     }
   }
 
@@ -111,6 +141,17 @@ public class LanBenchmark {
   public int lanSetup(Lan lan, Quiet quiet, Running running) {
     running.network = lan.builder().build().start();
     return running.network.allNamespaces().size();
+  }
+
+  /**
+   * The C floor of {@link #lanSetup}: the same LAN set up by C code over bare syscalls, one thread
+   * (the kernel's rtnl lock serializes nearly every step anyway); the teardown is untimed.
+   */
+  @Benchmark
+  public int cFloorLanSetup(Lan lan, Quiet quiet, CLan c) {
+    c.built = true;
+    c.floor.lan(lan.hosts);
+    return lan.hosts;
   }
 
   /**

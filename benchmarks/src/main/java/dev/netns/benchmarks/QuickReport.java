@@ -393,8 +393,16 @@ public final class QuickReport {
         null);
     row("LAN of 10 hosts", "LanBenchmark.lan[10]", null, null);
     row("LAN of 100 hosts", "LanBenchmark.lan[100]", null, null);
-    row("LAN of 100 hosts, setup alone", "LanBenchmark.lanSetup[100]", null, null);
-    row("LAN of 1,000 hosts, setup alone", "LanBenchmark.lanSetup[1000]", null, null);
+    row(
+        "LAN of 100 hosts, setup alone; floor: the same in C (lanfloor.c)",
+        "LanBenchmark.lanSetup[100]",
+        "LanBenchmark.cFloorLanSetup[100]",
+        null);
+    row(
+        "LAN of 1,000 hosts, setup alone; floor: the same in C (lanfloor.c)",
+        "LanBenchmark.lanSetup[1000]",
+        "LanBenchmark.cFloorLanSetup[1000]",
+        null);
     row(
         "LAN of 1,000 hosts built, ten pairs talking, torn down",
         "LanBenchmark.endToEnd",
@@ -478,6 +486,11 @@ public final class QuickReport {
         values("LanBenchmark.lanSetup[100]"),
         " ms",
         ms -> ms <= 40);
+    target(
+        "100-host LAN setup, library / the same in C on one thread (reported)",
+        ratios("LanBenchmark.lanSetup[100]", "LanBenchmark.cFloorLanSetup[100]"),
+        "x",
+        r -> true);
     target(
         "1,000-host LAN set up in under 1 s",
         values("LanBenchmark.lanSetup[1000]"),

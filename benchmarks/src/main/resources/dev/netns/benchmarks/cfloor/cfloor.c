@@ -1,7 +1,8 @@
 // Runs nslimit.c's pair one iteration at a time, for CFloorBenchmark to time with JMH beside the
 // library's pair. nslimit.c is included unchanged: its own main stays (renamed, unused), and its
 // die() returns here instead of ending the benchmark's JVM.
-// Build: gcc -O2 -shared -fPIC -o libcfloor.so cfloor.c   (nslimit.c in the same directory)
+// Build: gcc -O2 -shared -fPIC -o libcfloor.so cfloor.c   (nslimit.c and lanfloor.c in the same
+// directory; lanfloor.c is the C floor of a LAN, built on nslimit's helpers)
 #define _GNU_SOURCE
 #include <sched.h>
 #include <fcntl.h>
@@ -65,7 +66,10 @@ int cfloor_pair(void) {
   return 0;
 }
 
+#include "lanfloor.c"
+
 void cfloor_close(void) {
+  cfloor_lan_close();
   if (rootnl >= 0) close(rootnl);
   if (home >= 0) close(home);
   rootnl = home = -1;
