@@ -12,16 +12,24 @@ static __thread int lan_switch = -1;
 static __thread int lan_hosts[LAN_MAX];
 static __thread int lan_count;
 
+// An RTM_NEWLINK request for link `index` (0: a new one), up, with `flags` beside NLM_F_REQUEST.
+static struct ifinfomsg *newlink_up(struct req *r, int flags, int index) {
+  memset(r, 0, sizeof *r);
+  r->h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+  r->h.nlmsg_type = RTM_NEWLINK;
+  r->h.nlmsg_flags = flags;
+  struct ifinfomsg *i = NLMSG_DATA(&r->h);
+  i->ifi_index = index;
+  i->ifi_flags = IFF_UP;
+  i->ifi_change = IFF_UP;
+  return i;
+}
+
 // A veth whose first end is made in namespace `ns` as a port of bridge `master` there, up, with one
 // queue each way (as the library makes its veths), and whose peer goes to namespace `peer_ns`.
 static void veth_port(int fd, const char *name, int ns, int master, const char *peer, int peer_ns) {
-  struct req r = {0};
-  r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-  r.h.nlmsg_type = RTM_NEWLINK;
-  r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-  struct ifinfomsg *i = NLMSG_DATA(&r.h);
-  i->ifi_flags = IFF_UP;
-  i->ifi_change = IFF_UP;
+  struct req r;
+  newlink_up(&r, NLM_F_CREATE | NLM_F_EXCL, 0);
   int one = 1;
   addattr(&r.h, IFLA_NUM_TX_QUEUES, &one, 4);
   addattr(&r.h, IFLA_NUM_RX_QUEUES, &one, 4);
@@ -46,13 +54,8 @@ static void veth_port(int fd, const char *name, int ns, int master, const char *
 // Up, with no IPv6 address generated: the mode is set in the same request, before the kernel's
 // link watcher (which runs after the request) would generate one.
 static void up_quiet(int fd, int idx) {
-  struct req r = {0};
-  r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-  r.h.nlmsg_type = RTM_NEWLINK;
-  struct ifinfomsg *i = NLMSG_DATA(&r.h);
-  i->ifi_index = idx;
-  i->ifi_flags = IFF_UP;
-  i->ifi_change = IFF_UP;
+  struct req r;
+  newlink_up(&r, 0, idx);
   struct rtattr *spec = addattr(&r.h, IFLA_AF_SPEC, NULL, 0);
   struct rtattr *v6 = addattr(&r.h, AF_INET6, NULL, 0);
   unsigned char none = IN6_ADDR_GEN_MODE_NONE;
@@ -63,13 +66,8 @@ static void up_quiet(int fd, int idx) {
 }
 
 static void bridge(int fd, const char *name) {
-  struct req r = {0};
-  r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-  r.h.nlmsg_type = RTM_NEWLINK;
-  r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-  struct ifinfomsg *i = NLMSG_DATA(&r.h);
-  i->ifi_flags = IFF_UP;
-  i->ifi_change = IFF_UP;
+  struct req r;
+  newlink_up(&r, NLM_F_CREATE | NLM_F_EXCL, 0);
   addattr(&r.h, IFLA_IFNAME, name, strlen(name) + 1);
   struct rtattr *li = addattr(&r.h, IFLA_LINKINFO, NULL, 0);
   addattr(&r.h, IFLA_INFO_KIND, "bridge", 6);
