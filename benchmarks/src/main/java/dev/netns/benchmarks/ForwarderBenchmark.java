@@ -2,6 +2,7 @@ package dev.netns.benchmarks;
 
 import dev.netns.kernel.NetworkNamespace;
 import dev.netns.topology.ActiveFault;
+import dev.netns.topology.ForwarderPorts;
 import dev.netns.topology.FrameImpairment;
 import dev.netns.topology.RunningTopology;
 import dev.netns.topology.Topology;
@@ -106,7 +107,6 @@ public class ForwarderBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-      System.setProperty("netns.forwarder.ports", ports);
       Topology topology =
           Topology.builder()
               .host("a")
@@ -114,6 +114,7 @@ public class ForwarderBenchmark {
               .impairableVeth("a", List.of("10.253.17.1/24"), "b", List.of("10.253.17.2/24"))
               .build();
       network = topology.start();
+      network.forwardThrough(ForwarderPorts.valueOf(ports.toUpperCase(Locale.ROOT)));
       VethPair link = topology.links().get(0);
       aToB = network.faults().userspace(link, "a", delay(1));
       network.faults().userspace(link, "b", delay(2));

@@ -124,6 +124,14 @@ public @interface NetNamespace {
    */
   String POOL_PROPERTY_NAME = "netns.pool";
 
+  /**
+   * {@code netns.forwarder.ports=ring|socket}: how the userspace forwarders of impairable links and
+   * impaired LAN ports read and write frames. {@code ring} (the default): memory-mapped packet
+   * rings and batched sends, falling back to {@code socket} with a warning where the kernel refuses
+   * a ring; {@code socket}: one system call per frame (see docs/faults.md).
+   */
+  String FORWARDER_PORTS_PROPERTY_NAME = "netns.forwarder.ports";
+
   /** The namespace's name, unique within the test's network; on a field, defaults to its name. */
   String value() default "";
 }

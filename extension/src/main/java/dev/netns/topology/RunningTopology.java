@@ -61,6 +61,7 @@ public final class RunningTopology implements AutoCloseable {
 
   private final List<LinkEnd> peersToBringUp = new ArrayList<>();
   private FaultInjector faults;
+  private volatile ForwarderPorts forwarderPorts = ForwarderPorts.RING;
   private boolean closed;
 
   private RunningTopology(Topology topology, NetworkNamespace host) {
@@ -446,6 +447,18 @@ public final class RunningTopology implements AutoCloseable {
               + " (@VethLink(..., impairable = true) or Topology.Builder.impairableVeth)");
     }
     return wire;
+  }
+
+  /**
+   * How forwarders opened from now on read and write frames ({@link ForwarderPorts#RING} unless
+   * said otherwise); forwarders already open keep theirs.
+   */
+  public void forwardThrough(ForwarderPorts ports) {
+    forwarderPorts = java.util.Objects.requireNonNull(ports, "ports");
+  }
+
+  ForwarderPorts forwarderPorts() {
+    return forwarderPorts;
   }
 
   /** The fault injector of this network: partitions, cuts, link faults, rate limits. */

@@ -42,7 +42,11 @@ sealed interface SplicePoint {
         Links.setNoMaster(wire, RunningTopology.WIRE_A);
         Links.setNoMaster(wire, RunningTopology.WIRE_B);
         return forwarder(
-            wire, RunningTopology.WIRE_A, RunningTopology.WIRE_B, link.a() + "-" + link.b());
+            network.forwarderPorts(),
+            wire,
+            RunningTopology.WIRE_A,
+            RunningTopology.WIRE_B,
+            link.a() + "-" + link.b());
       } catch (RuntimeException e) {
         undo(e, () -> restore(network));
         throw e;
@@ -91,7 +95,7 @@ sealed interface SplicePoint {
         }
         Links.setMaster(sw, outer, BRIDGE);
         Links.setNoMaster(sw, port.switchPort());
-        return forwarder(sw, port.switchPort(), inner, host + "@" + lan);
+        return forwarder(network.forwarderPorts(), sw, port.switchPort(), inner, host + "@" + lan);
       } catch (RuntimeException e) {
         undo(e, () -> restore(network));
         throw e;
@@ -122,19 +126,12 @@ sealed interface SplicePoint {
     }
   }
 
-  /**
-   * Set to {@code socket} to make forwarders read and write with one system call per frame, as
-   * before memory-mapped rings: for comparison in benchmarks, and as a way out should the rings
-   * misbehave on some kernel.
-   */
-  String PORTS_PROPERTY = "netns.forwarder.ports";
-
   /** A forwarder between two links of {@code ns}. */
   private static WireForwarder forwarder(
-      NetworkNamespace ns, String sideA, String sideB, String name) {
-    FramePort a = port(ns, sideA);
+      ForwarderPorts ports, NetworkNamespace ns, String sideA, String sideB, String name) {
+    FramePort a = port(ports, ns, sideA);
     try {
-      FramePort b = port(ns, sideB);
+      FramePort b = port(ports, ns, sideB);
       return new WireForwarder(a, b, name, a instanceof PacketRing && b instanceof PacketRing);
     } catch (RuntimeException e) {
       a.close();
@@ -143,8 +140,8 @@ sealed interface SplicePoint {
   }
 
   /** A ring port, or a plain packet socket when rings are switched off or refused (said why). */
-  private static FramePort port(NetworkNamespace ns, String link) {
-    if ("socket".equals(System.getProperty(PORTS_PROPERTY))) {
+  private static FramePort port(ForwarderPorts ports, NetworkNamespace ns, String link) {
+    if (ports == ForwarderPorts.SOCKET) {
       return PacketSocket.open(ns, link);
     }
     try {

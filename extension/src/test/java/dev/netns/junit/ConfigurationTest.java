@@ -67,6 +67,14 @@ class ConfigurationTest {
   }
 
   @Test
+  void forwarderPortsTakesRingOrSocket() {
+    assertRefused(
+        "netns.forwarder.ports",
+        "mmap",
+        "configuration parameter netns.forwarder.ports must be ring or socket, but was 'mmap'");
+  }
+
+  @Test
   void poolTakesACountUpToItsBound() {
     assertRefused(
         "netns.pool",

@@ -38,6 +38,7 @@ final class Networks {
       throw e;
     }
     try {
+      running.forwardThrough(settings.forwarderPorts());
       NamespaceBindings bindings =
           settings.bind() ? NamespaceBindings.bind(running.namespaces()) : NamespaceBindings.none();
       DefaultNetwork network =

@@ -3,6 +3,7 @@ package dev.netns.junit.internal;
 import dev.netns.junit.Capture;
 import dev.netns.junit.NetNamespace;
 import dev.netns.kernel.NamespacePool;
+import dev.netns.topology.ForwarderPorts;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param machineView threads inside a namespace see its /proc/net, /sys and host name
  * @param faultEffects whether a test whose faults touched no traffic fails
  * @param pool how many fresh namespaces are kept ready (0: no pool)
+ * @param forwarderPorts how userspace forwarders read and write frames
  */
 record Settings(
     RequirePolicy require,
@@ -45,7 +47,8 @@ record Settings(
     long pauseSeconds,
     boolean machineView,
     FaultEffectPolicy faultEffects,
-    int pool) {
+    int pool,
+    ForwarderPorts forwarderPorts) {
 
   static final String CI_ENVIRONMENT_VARIABLE = "CI";
   static final Path DEFAULT_REPORT_DIR = Path.of("target", "netns-reports");
@@ -132,7 +135,11 @@ record Settings(
                         ? FaultEffectPolicy.REQUIRE
                         : FaultEffectPolicy.REPORT)
             .orElse(FaultEffectPolicy.REPORT),
-        parameters.apply(NetNamespace.POOL_PROPERTY_NAME).map(Settings::parsePool).orElse(0));
+        parameters.apply(NetNamespace.POOL_PROPERTY_NAME).map(Settings::parsePool).orElse(0),
+        parameters
+            .apply(NetNamespace.FORWARDER_PORTS_PROPERTY_NAME)
+            .map(Settings::parseForwarderPorts)
+            .orElse(ForwarderPorts.RING));
   }
 
   /** The configured seed, or one chosen for a new network. */
@@ -180,6 +187,14 @@ record Settings(
       case "always" -> Capture.Mode.ALWAYS;
       default ->
           throw invalid(NetNamespace.CAPTURE_PROPERTY_NAME, "never, onFailure or always", value);
+    };
+  }
+
+  private static ForwarderPorts parseForwarderPorts(String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "ring" -> ForwarderPorts.RING;
+      case "socket" -> ForwarderPorts.SOCKET;
+      default -> throw invalid(NetNamespace.FORWARDER_PORTS_PROPERTY_NAME, "ring or socket", value);
     };
   }
 

@@ -2,6 +2,7 @@ package dev.netns.junit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.topology.ForwarderPorts;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,15 @@ class SettingsTest {
     assertThat(settings.pauseSeconds()).isEqualTo(-1);
     assertThat(settings.faultEffects()).isEqualTo(FaultEffectPolicy.REPORT);
     assertThat(settings.pool()).as("no pool unless asked for").isZero();
+    assertThat(settings.forwarderPorts()).isEqualTo(ForwarderPorts.RING);
+  }
+
+  @Test
+  void forwarderPortsChoosesSocketsOrRings() {
+    assertThat(parse(Map.of("netns.forwarder.ports", " Socket "), null).forwarderPorts())
+        .isEqualTo(ForwarderPorts.SOCKET);
+    assertThat(parse(Map.of("netns.forwarder.ports", "ring"), null).forwarderPorts())
+        .isEqualTo(ForwarderPorts.RING);
   }
 
   @Test
