@@ -42,7 +42,7 @@ public final class Changes {
   public Changes createBridge(NetworkNamespace where, String name, int index) {
     InterfaceName.validate(name);
     requests.add(
-        LinkRequests.newLink(name, "bridge", where.fd(), index, true)
+        LinkRequests.newLink(name, "bridge", where.descriptor(), index, true)
             .describedAs("RTM_NEWLINK bridge " + where.name() + ":" + name));
     return this;
   }
@@ -56,7 +56,7 @@ public final class Changes {
     InterfaceName.validate(aName);
     InterfaceName.validate(bName);
     requests.add(
-        LinkRequests.newVeth(aName, a.fd(), aIndex, bName, b.fd(), bIndex, true)
+        LinkRequests.newVeth(aName, a.descriptor(), aIndex, bName, b.descriptor(), bIndex, true)
             .describedAs(
                 "RTM_NEWLINK veth " + a.name() + ":" + aName + "<->" + b.name() + ":" + bName));
     return this;
@@ -80,7 +80,8 @@ public final class Changes {
     InterfaceName.validate(aName);
     InterfaceName.validate(bName);
     requests.add(
-        LinkRequests.newVethPort(aName, a.fd(), aIndex, bridgeIndex, bName, b.fd(), bIndex)
+        LinkRequests.newVethPort(
+                aName, a.descriptor(), aIndex, bridgeIndex, bName, b.descriptor(), bIndex)
             .describedAs(
                 "RTM_NEWLINK veth "
                     + a.name()

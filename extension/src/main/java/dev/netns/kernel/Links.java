@@ -38,7 +38,7 @@ public final class Links {
   /** The request {@link #createVeth} sends, for callers that batch several. */
   public static Request vethRequest(
       NetworkNamespace a, String aName, NetworkNamespace b, String bName) {
-    return LinkRequests.newVeth(aName, a.fd(), bName, b.fd())
+    return LinkRequests.newVeth(aName, a.descriptor(), bName, b.descriptor())
         .describedAs("RTM_NEWLINK veth " + a.name() + ":" + aName + "<->" + b.name() + ":" + bName);
   }
 

@@ -29,8 +29,10 @@ import java.util.function.LongPredicate;
  *
  * <p>Only namespaces this library created are searched, and only while they are open (so that their
  * inodes cannot belong to any other namespace); the JVM itself and the namespace it runs in are
- * never touched. A namespace's {@link NamespaceWatchdog} is spared: it watches until the rest is
- * dead, and {@link NetworkNamespace#close} kills it last, so it is never reported as left behind.
+ * never touched. Nor are namespaces never {@linkplain NetworkNamespace#wasEntered entered}: no
+ * process can be inside one, so a test that started nothing pays no scan. A namespace's {@link
+ * NamespaceWatchdog} is spared: it watches until the rest is dead, and {@link
+ * NetworkNamespace#close} kills it last, so it is never reported as left behind.
  */
 public final class NamespaceProcesses {
   private static final Path PROC = Path.of("/proc");
@@ -85,7 +87,7 @@ public final class NamespaceProcesses {
     }
   }
 
-  /** Inodes of the created namespaces, never the one this JVM runs in. */
+  /** Inodes of the created namespaces that were ever entered, never the one this JVM runs in. */
   private static Set<Long> searched(Collection<NetworkNamespace> namespaces) {
     long own = NamespaceInode.of(PROC.resolve("self/ns/net"));
     Set<Long> inodes = new HashSet<>();
@@ -97,7 +99,8 @@ public final class NamespaceProcesses {
         throw new IllegalStateException(
             "namespace " + ns.name() + " is closed: its inode may belong to another by now");
       }
-      if (ns.inode() != own) {
+      // One never entered holds no process (see wasEntered): no need to read all of /proc for it.
+      if (ns.wasEntered() && ns.inode() != own) {
         inodes.add(ns.inode());
       }
     }

@@ -59,6 +59,9 @@ public final class NetworkNamespace implements AutoCloseable {
   // Written under watchdogLock (one start at a time); read without it, so that a sweep never waits
   // for a start that waits for the namespace's thread.
   private volatile NamespaceWatchdog watchdog;
+  // Set before a thread of this handle's is made or its descriptor number leaves this package (see
+  // wasEntered), never cleared.
+  private volatile boolean entered;
 
   private NetworkNamespace(
       LibC libc, String name, int fd, long inode, NetlinkSocket netlink, boolean created) {
@@ -339,6 +342,10 @@ public final class NetworkNamespace implements AutoCloseable {
                     verifyCurrentThread();
                   },
                   () -> libc.socket(domain, type, protocol)));
+    } catch (RuntimeException | Error e) {
+      // The factory thread may not have come back out (it is then abandoned, inside).
+      entered = true;
+      throw e;
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -364,10 +371,35 @@ public final class NetworkNamespace implements AutoCloseable {
     return inode;
   }
 
-  /** The file descriptor that holds the namespace open (valid until {@link #close}). */
+  /**
+   * The file descriptor that holds the namespace open (valid until {@link #close}). Handing it out
+   * counts as {@link #wasEntered entering}: with it, anyone can join the namespace ({@code nsenter
+   * --net=/proc/PID/fd/N}, a binding under {@code /run/netns}).
+   */
   public int fd() {
     ensureOpen();
+    entered = true;
     return fd;
+  }
+
+  /** The descriptor for netlink requests that name this namespace (IFLA_NET_NS_FD). */
+  int descriptor() {
+    ensureOpen();
+    return fd;
+  }
+
+  /**
+   * False while nothing but this library's own short steps has been inside: no thread of this
+   * handle's was ever made (its service thread, a body's, a thread factory's; user code runs only
+   * there, and every process started inside is started from there), its descriptor number was never
+   * handed out, and every step in came back out. Until then no thread of this JVM and no process
+   * can be inside, which lets the teardown's searches of {@code /proc} skip the namespace: a
+   * process enters a namespace only by being forked from a task inside it or by {@code setns}
+   * through a reference to it, and the only references are this handle's descriptor, the {@code
+   * /proc} entries of tasks inside, and bindings made from the descriptor.
+   */
+  public boolean wasEntered() {
+    return entered;
   }
 
   /** The netlink socket bound inside this namespace. */
@@ -535,6 +567,7 @@ public final class NetworkNamespace implements AutoCloseable {
    * otherwise keep every one it ever had.
    */
   private NamespaceThread newThread(Runnable task, Role role) {
+    entered = true;
     return new NamespaceThread(
         this, task, "netns-" + name + "-" + threadNumber.incrementAndGet(), role);
   }

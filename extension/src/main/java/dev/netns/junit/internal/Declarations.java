@@ -216,6 +216,16 @@ final class Declarations {
     return names;
   }
 
+  /** True when a parameter of {@code method} declares a namespace. */
+  static boolean declaresParameters(Method method) {
+    for (Parameter parameter : method.getParameters()) {
+      if (AnnotationSupport.isAnnotated(parameter, NetNamespace.class)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Adds the namespaces a test method declares on its parameters. */
   static boolean addParameters(Topology.Builder builder, Method method) {
     boolean any = false;

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Which network each live test namespace belongs to, so that a host name asked for on a thread
@@ -22,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HostNames {
   private static final Map<Long, DefaultNetwork> BY_NAMESPACE = new ConcurrentHashMap<>();
+  // Compiled once: checked for every host of every test's network.
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
 
   private HostNames() {}
 
@@ -47,7 +50,7 @@ final class HostNames {
    * '-', '_' and '.', at most 63 characters). Namespaces named otherwise keep the machine's view.
    */
   static boolean isHostName(String name) {
-    return name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
+    return HOST_NAME.matcher(name).matches();
   }
 
   /**

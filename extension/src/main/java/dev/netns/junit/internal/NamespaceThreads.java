@@ -22,8 +22,11 @@ final class NamespaceThreads {
   /** Threads inside any of {@code inodes}, described as {@code 'name' (tid N) in net:[inode]}. */
   static List<String> inside(Set<Long> inodes) {
     List<String> found = new ArrayList<>();
-    for (TaskInfo task : Tasks.ofThisProcess()) {
-      if (inodes.contains(task.netInode()) && !task.name().equals(PROCESS_REAPER)) {
+    if (inodes.isEmpty()) {
+      return found;
+    }
+    for (TaskInfo task : Tasks.ofThisProcess(inodes::contains)) {
+      if (!task.name().equals(PROCESS_REAPER)) {
         found.add(
             "'" + task.name() + "' (tid " + task.tid() + ") in net:[" + task.netInode() + "]");
       }
@@ -37,12 +40,10 @@ final class NamespaceThreads {
    */
   static Map<Long, List<String>> byNamespace(Set<Long> inodes) {
     Map<Long, List<String>> found = new TreeMap<>();
-    for (TaskInfo task : Tasks.ofThisProcess()) {
-      if (inodes.contains(task.netInode())) {
-        found
-            .computeIfAbsent(task.netInode(), k -> new ArrayList<>())
-            .add("'" + task.name() + "' (tid " + task.tid() + ")");
-      }
+    for (TaskInfo task : Tasks.ofThisProcess(inodes::contains)) {
+      found
+          .computeIfAbsent(task.netInode(), k -> new ArrayList<>())
+          .add("'" + task.name() + "' (tid " + task.tid() + ")");
     }
     return found;
   }

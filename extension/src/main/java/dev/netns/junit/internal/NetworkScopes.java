@@ -84,9 +84,7 @@ final class NetworkScopes {
             : hasFactory(chain)
                 ? "cannot add to a @TopologyFactory network; declare it in the factory"
                 : null;
-    Topology.Builder builder =
-        resource != null || hasFactory(chain) ? Topology.builder() : Declarations.forClasses(chain);
-    boolean parameters = Declarations.addParameters(builder, method);
+    boolean parameters = Declarations.declaresParameters(method);
     if (parameters && parameterRefused != null) {
       throw DeclarationProblems.single(
           testClass,
@@ -94,8 +92,14 @@ final class NetworkScopes {
     }
     if (resource != null) {
       topology = resource.network().running().topology();
+    } else if (parameters) {
+      // The class's declarations read again, with the method's own: only for such a method, not
+      // for every test (the class's topology was read once, before all).
+      Topology.Builder builder = Declarations.forClasses(chain);
+      Declarations.addParameters(builder, method);
+      topology = problems.build(builder);
     } else {
-      topology = parameters ? problems.build(builder) : store.get(TOPOLOGY, Topology.class);
+      topology = store.get(TOPOLOGY, Topology.class);
     }
     DeclaredNames names =
         topology != null

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * .../<host>-<interface>.pcap}, and the output of nodes, {@code .../<host>-<node>.log}.
  */
 final class ReportLayout {
+  // Compiled once: every test's network names its directory, whether or not it writes there.
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._$-]");
   static final String REPORT_FILE = "report.txt";
   static final String PAGE_FILE = "report.html";
   static final String HISTORY_PAGE_FILE = "history.html";
@@ -54,7 +57,7 @@ final class ReportLayout {
   }
 
   private static String safe(String name) {
-    return name.replaceAll("[^A-Za-z0-9._$-]", "_");
+    return UNSAFE.matcher(name).replaceAll("_");
   }
 
   /**
