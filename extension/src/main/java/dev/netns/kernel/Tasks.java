@@ -25,7 +25,7 @@ public final class Tasks {
   }
 
   /**
-   * The threads of this process in a network namespace that {@code inodes} accepts: only theirs
+   * The threads of this process in a network namespace that {@code inodes} accepts: only their
    * names are read, one file less for each of the others (the leak check after every test reads
    * them all, and finds none).
    */
