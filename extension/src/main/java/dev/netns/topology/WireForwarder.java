@@ -30,6 +30,13 @@ final class WireForwarder implements AutoCloseable {
    */
   private static final long BATCH_WINDOW_NANOS = 0;
 
+  /**
+   * The longest the forwarder sleeps without watching its port for new frames: how late a frame
+   * that is never delayed (neighbour discovery) can leave while delayed ones are held. Ten wake-ups
+   * a millisecond at most, where a flood would otherwise wake it for every frame.
+   */
+  private static final long BLIND_WAIT_NANOS = 100_000;
+
   private final Direction aToB;
   private final Direction bToA;
   private final FramePort a;
@@ -323,9 +330,9 @@ final class WireForwarder implements AutoCloseable {
     /**
      * Waits for the next release or the next frame. When every frame that could arrive meanwhile is
      * due after the next release anyway (a fixed delay longer than the wait), the thread sleeps
-     * until that release without watching the port: the ring keeps what arrives, with its arrival
-     * time, and is read at the wake. Under a flood that saves a wake-up per frame. Neighbour
-     * discovery, which is not delayed, then waits for that release too (at most the delay).
+     * without watching the port: the ring keeps what arrives, with its arrival time, and is read at
+     * the wake. Under a flood that saves a wake-up per frame. Such a sleep lasts at most {@link
+     * #BLIND_WAIT_NANOS}: neighbour discovery, which is never delayed, waits no longer than that.
      */
     private void awaitWork() {
       HeldFrame next = releases.peek();
@@ -340,7 +347,8 @@ final class WireForwarder implements AutoCloseable {
       Plan current = plan;
       long least = current == null ? 0 : current.spec().leastDelayNanos();
       if (wait <= least) {
-        LockSupport.parkNanos(wait + (releases.size() > 1 ? BATCH_WINDOW_NANOS : 0));
+        LockSupport.parkNanos(
+            Math.min(wait + (releases.size() > 1 ? BATCH_WINDOW_NANOS : 0), BLIND_WAIT_NANOS));
       } else {
         in.await(Math.min(wait, IDLE_WAIT_NANOS));
       }
