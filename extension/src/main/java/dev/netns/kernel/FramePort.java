@@ -51,9 +51,9 @@ public interface FramePort extends AutoCloseable {
   void await(long timeoutNanos);
 
   /**
-   * When the frame last returned by {@link #receive} or {@link #receiveNow} arrived, on the {@link
-   * System#nanoTime} clock: the kernel's receive time when the port knows it, else the time it was
-   * read.
+   * When the frame last returned by {@link #receive}, {@link #receiveNow} or {@link #lendNow}
+   * arrived, on the {@link System#nanoTime} clock: the kernel's receive time when the port knows
+   * it, else the time it was read.
    */
   long arrivalNanos();
 

@@ -48,8 +48,8 @@ final class WireForwarder implements AutoCloseable {
   /**
    * A forwarder between ports {@code a} and {@code b}. With {@code oneThread}, each direction reads
    * and sends on one thread (for ports that read without a system call per frame, {@link
-   * FramePort#receiveNow}); otherwise a reader blocked in {@link FramePort#receive} hands frames to
-   * a sender.
+   * FramePort#lendNow}); otherwise a reader blocked in {@link FramePort#receive} hands frames to a
+   * sender.
    */
   WireForwarder(FramePort a, FramePort b, String name, boolean oneThread) {
     this.a = a;
