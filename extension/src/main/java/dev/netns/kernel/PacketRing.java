@@ -65,6 +65,8 @@ public final class PacketRing implements FramePort {
   // The reader's state.
   private int slot;
   private long arrival;
+  private int length;
+  private final SpareFrames spares = new SpareFrames(FRAME_SIZE, FRAMES);
   private long clockOffset;
   private long clockOffsetAt = Long.MIN_VALUE;
   private final byte[] pollfd;
@@ -141,7 +143,7 @@ public final class PacketRing implements FramePort {
   public byte[] receive() {
     receiving.lock();
     try {
-      return receiveLocked(true);
+      return receiveLocked(true, false);
     } finally {
       receiving.unlock();
     }
@@ -151,10 +153,30 @@ public final class PacketRing implements FramePort {
   public byte[] receiveNow() {
     receiving.lock();
     try {
-      return receiveLocked(false);
+      return receiveLocked(false, false);
     } finally {
       receiving.unlock();
     }
+  }
+
+  @Override
+  public byte[] lendNow() {
+    receiving.lock();
+    try {
+      return receiveLocked(false, true);
+    } finally {
+      receiving.unlock();
+    }
+  }
+
+  @Override
+  public int length() {
+    return length;
+  }
+
+  @Override
+  public void recycle(byte[] frame) {
+    spares.give(frame);
   }
 
   @Override
@@ -177,7 +199,8 @@ public final class PacketRing implements FramePort {
     return ((int) STATUS.getAcquire(rx, slot * FRAME_SIZE) & TP_STATUS_USER) != 0;
   }
 
-  private byte[] receiveLocked(boolean wait) {
+  /** The next frame, waiting for one or not, in a spare array ({@code lend}) or a new one. */
+  private byte[] receiveLocked(boolean wait, boolean lend) {
     while (!closed) {
       int at = slot * FRAME_SIZE;
       int status = (int) STATUS.getAcquire(rx, at);
@@ -197,12 +220,13 @@ public final class PacketRing implements FramePort {
       byte[] frame = null;
       if ((status & TP_STATUS_COPY) != 0) {
         frame = wholeFromQueue(length);
+        captured = frame == null ? 0 : frame.length;
       } else if (captured < length) {
         // Truncated, and the kernel had no room to queue it whole: lost, as on a full link. The
         // socket's queue is not read here, lest it yield a later frame's copy out of order.
         frame = null;
       } else if (type != LibC.PACKET_OUTGOING) {
-        frame = new byte[captured];
+        frame = lend ? spares.take(captured) : new byte[captured];
         rx.get(at + mac, frame, 0, captured);
       }
       STATUS.setRelease(rx, at, TP_STATUS_KERNEL);
@@ -211,6 +235,7 @@ public final class PacketRing implements FramePort {
         continue;
       }
       arrival = onNanoTime(sec * 1_000_000_000L + nsec);
+      this.length = captured;
       return frame;
     }
     return null;
@@ -261,16 +286,16 @@ public final class PacketRing implements FramePort {
   }
 
   @Override
-  public void enqueue(byte[] frame) {
-    if (queued == SEND_BATCH || outgoing.remaining() < frame.length) {
+  public void enqueue(byte[] frame, int length) {
+    if (queued == SEND_BATCH || outgoing.remaining() < length) {
       flushQueued();
     }
-    if (frame.length > outgoing.remaining()) {
+    if (length > outgoing.remaining()) {
       return; // longer than the whole staging area: no link here sends such a frame
     }
     offsets[queued] = outgoing.position();
-    lengths[queued] = frame.length;
-    outgoing.put(frame);
+    lengths[queued] = length;
+    outgoing.put(frame, 0, length);
     queued++;
   }
 

@@ -30,6 +30,30 @@ public record FrameImpairment(
     long bitsPerSecond,
     long seed) {
 
+  /**
+   * True when every frame meets the same fate (a fixed delay, a rate, or nothing): no decision
+   * draws on the seed, and frames become due in the order they came.
+   */
+  public boolean sameForEveryFrame() {
+    return jitterNanos == 0
+        && lossPercent == 0
+        && burstStartPercent == 0
+        && duplicatePercent == 0
+        && reorderPercent == 0
+        && corruptPercent == 0;
+  }
+
+  /**
+   * The least delay any impairable frame can get: a forwarder that holds a frame due sooner than
+   * this after now need not look for new frames before sending it.
+   */
+  public long leastDelayNanos() {
+    if (reorderPercent > 0 || normalJitter) {
+      return 0; // reordered frames leave at once; normal jitter has no lower bound
+    }
+    return Math.max(0, delayNanos - jitterNanos);
+  }
+
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder();

@@ -20,14 +20,26 @@ final class FrameSchedule {
   private final Map<Long, Integer> seen = new HashMap<>();
   private boolean inBurst;
 
+  /** The fate of every frame when it does not vary (else null): no hashing, no drawing. */
+  private final Fate fixed;
+
   FrameSchedule(FrameImpairment spec, long directionSalt) {
     this.spec = spec;
+    this.fixed =
+        spec.sameForEveryFrame()
+            ? new Fate(false, false, Math.max(0, spec.delayNanos()), -1)
+            : null;
     this.salt = spec.seed() ^ directionSalt;
     this.bursts = new SplittableRandom(salt);
   }
 
   /** The fate of this frame. */
   Fate next(byte[] frame, int length) {
+    if (fixed != null) {
+      // Hashing the payload and drawing would cost more than the rest of the frame's way through
+      // the forwarder, to decide what is already known.
+      return fixed;
+    }
     long key = payloadKey(frame, length);
     if (seen.size() > MAX_REMEMBERED) {
       // Bounded memory for long runs: replays stay exact for the first million payloads.

@@ -74,6 +74,79 @@ class PacketRingTest {
   }
 
   @Test
+  void lentFramesStayIntactUntilGivenBackAndTheirArraysAreLentAgain() throws Exception {
+    try (NetworkNamespace blue = NetworkNamespace.create("blue");
+        NetworkNamespace red = NetworkNamespace.create("red")) {
+      pair(blue, red, 1500);
+      try (PacketRing out = PacketRing.open(blue, "red");
+          PacketRing in = PacketRing.open(red, "blue")) {
+        // A burst held whole before any array goes back: none may share an array with another.
+        int frames = 200;
+        for (int i = 0; i < frames; i++) {
+          out.enqueue(frame(i, 60 + (i * 37) % 1455));
+        }
+        assertThat(out.flush()).isEqualTo(frames);
+        List<byte[]> first = lend(in, frames);
+        assertThat(first).hasSize(frames);
+        java.util.Set<byte[]> arrays =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        arrays.addAll(first);
+        assertThat(arrays).hasSize(frames);
+        for (int i = 0; i < frames; i++) {
+          byte[] expected = frame(i, 60 + (i * 37) % 1455);
+          assertThat(java.util.Arrays.copyOf(first.get(i), expected.length))
+              .as("frame %d", i)
+              .isEqualTo(expected);
+        }
+        first.forEach(in::recycle);
+
+        // The second burst lands in the same arrays, long frames where short ones were and the
+        // other way round, and still reads back exactly.
+        for (int i = 0; i < frames; i++) {
+          out.enqueue(frame(1000 + i, 1514 - (i * 37) % 1455));
+        }
+        assertThat(out.flush()).isEqualTo(frames);
+        List<byte[]> second = lend(in, frames);
+        assertThat(second).hasSize(frames);
+        assertThat(second).allMatch(arrays::contains);
+        for (int i = 0; i < frames; i++) {
+          byte[] expected = frame(1000 + i, 1514 - (i * 37) % 1455);
+          assertThat(java.util.Arrays.copyOf(second.get(i), expected.length))
+              .as("frame %d", 1000 + i)
+              .isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  /**
+   * Frames of ours lent by {@code in}, until {@code count} came or 8 s passed, each checked against
+   * the length the port gave for it; others are given back at once.
+   */
+  private static List<byte[]> lend(PacketRing in, int count) {
+    List<byte[]> got = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+    while (got.size() < count && System.nanoTime() < deadline) {
+      byte[] frame = in.lendNow();
+      if (frame == null) {
+        in.await(TimeUnit.MILLISECONDS.toNanos(10));
+      } else if (in.length() >= 18 && ours(frame)) {
+        int length = in.length();
+        assertThat(length).isEqualTo(length(sequence(frame)));
+        got.add(frame);
+      } else {
+        in.recycle(frame);
+      }
+    }
+    return got;
+  }
+
+  /** The length {@link #lentFramesStayIntactUntilGivenBackAndTheirArraysAreLentAgain} sent. */
+  private static int length(int sequence) {
+    return sequence < 1000 ? 60 + (sequence * 37) % 1455 : 1514 - ((sequence - 1000) * 37) % 1455;
+  }
+
+  @Test
   void receiveWaitsAtMostItsTimeoutAndCloseWaitsForAReaderBlockedInIt() throws Exception {
     try (NetworkNamespace blue = NetworkNamespace.create("blue");
         NetworkNamespace red = NetworkNamespace.create("red")) {
