@@ -99,18 +99,29 @@ public class CFloorBenchmark {
     /** The median of the library's {@code start()} alone, in microseconds. */
     public double librarySetupMedianMicros;
 
+    /**
+     * In {@link #interleavedPooled}: the median of the C floor's pair without making its namespaces
+     * (veth, addresses, links up), in microseconds, what a warm pool cannot take ahead.
+     */
+    public double cWiringMedianMicros;
+
+    /** The library's {@code start()} from a warm pool over the C floor's wiring alone. */
+    public double setupOverWiring;
+
     private final long[] setup = new long[CAPACITY];
+    private final long[] wiring = new long[CAPACITY];
 
     @Setup(Level.Iteration)
     public void clear() {
       count = 0;
     }
 
-    void add(long cNanos, long libraryNanos, long setupNanos) {
+    void add(long cNanos, long libraryNanos, long setupNanos, long wiringNanos) {
       if (count < CAPACITY) {
         c[count] = cNanos;
         library[count] = libraryNanos;
         setup[count] = setupNanos;
+        wiring[count] = wiringNanos;
         count++;
       }
       // JMH reads the fields when the iteration ends; sorting after every operation would load
@@ -120,6 +131,10 @@ public class CFloorBenchmark {
         libraryMedianMicros = median(library, count) / 1e3;
         ratio = libraryMedianMicros / cMedianMicros;
         librarySetupMedianMicros = median(setup, count) / 1e3;
+        if (wiring[0] > 0) {
+          cWiringMedianMicros = median(wiring, count) / 1e3;
+          setupOverWiring = librarySetupMedianMicros / cWiringMedianMicros;
+        }
       }
     }
 
@@ -179,10 +194,14 @@ public class CFloorBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   public int interleavedPooled(C c, Medians medians, Pool pool) throws InterruptedException {
     pool.awaitFull();
-    return timeBoth(c, medians);
+    return timeBoth(c, medians, c.floor.pairWiringNanos());
   }
 
   private static int timeBoth(C c, Medians medians) {
+    return timeBoth(c, medians, 0);
+  }
+
+  private static int timeBoth(C c, Medians medians, long cWiringNanos) {
     long start = System.nanoTime();
     c.floor.pair();
     long between = System.nanoTime();
@@ -190,7 +209,7 @@ public class CFloorBenchmark {
     long started = System.nanoTime();
     int size = network.namespaces().size();
     network.close();
-    medians.add(between - start, System.nanoTime() - between, started - between);
+    medians.add(between - start, System.nanoTime() - between, started - between, cWiringNanos);
     return size;
   }
 

@@ -255,6 +255,15 @@ public final class QuickReport {
               .computeIfAbsent(name + ".setup", k -> new ArrayList<>())
               .add(secondary.get("librarySetupMedianMicros").getScore() / 1e3);
         }
+        if (secondary.containsKey("setupOverWiring")
+            && secondary.get("setupOverWiring").getScore() > 0) {
+          medians
+              .computeIfAbsent(name + ".wiring", k -> new ArrayList<>())
+              .add(secondary.get("cWiringMedianMicros").getScore() / 1e3);
+          medians
+              .computeIfAbsent(name + ".setupOverWiring", k -> new ArrayList<>())
+              .add(secondary.get("setupOverWiring").getScore());
+        }
       }
     }
     System.out.printf(
@@ -454,6 +463,16 @@ public final class QuickReport {
         values("CFloorBenchmark.interleavedPooled.setup"),
         " ms",
         ms -> ms <= 0.4);
+    target(
+        "The C floor's pair without its unshares, what a pool cannot take ahead (reported)",
+        values("CFloorBenchmark.interleavedPooled.wiring"),
+        " ms",
+        ms -> true);
+    target(
+        "Pair from a warm pool, start() alone over that C wiring (reported, per iteration)",
+        values("CFloorBenchmark.interleavedPooled.setupOverWiring"),
+        "x",
+        r -> true);
     target(
         "Pair from a warm pool below the C floor, which pays the kernel's unshare (per iteration)",
         values("CFloorBenchmark.interleavedPooled.ratio"),
