@@ -123,18 +123,16 @@ public final class PacketSocket implements FramePort {
    */
   @Override
   public byte[] receive() {
-    int length = receive(incoming);
-    if (length < 0) {
-      return null;
-    }
-    arrival = System.nanoTime();
-    this.length = length;
-    return java.util.Arrays.copyOf(incoming, length);
+    return taken(receive(incoming));
   }
 
   @Override
   public byte[] receiveNow() {
-    int length = receive(incoming, LibC.MSG_DONTWAIT);
+    return taken(receive(incoming, LibC.MSG_DONTWAIT));
+  }
+
+  /** The frame just read into {@code incoming}, stamped with its arrival; null if none was. */
+  private byte[] taken(int length) {
     if (length < 0) {
       return null;
     }

@@ -135,19 +135,7 @@ class UserspaceImpairmentTest {
         DatagramChannel sender = a.openDatagramChannel(null)) {
       receiver.socket().setReceiveBufferSize(8 << 20);
       receiver.socket().setSoTimeout(1_000);
-      // Neighbour discovery first, so that no datagram of the count waits in the kernel for it
-      // (sent again if the first is lost while the link settles, as in receivedSequence).
-      for (int attempt = 1; ; attempt++) {
-        sender.send(ByteBuffer.allocate(4).putInt(-1).flip(), receiver.getLocalAddress());
-        try {
-          receiver.socket().receive(new DatagramPacket(new byte[4], 4));
-          break;
-        } catch (SocketTimeoutException e) {
-          if (attempt == 5) {
-            throw e;
-          }
-        }
-      }
+      oneThrough(sender, receiver);
       try (Fault fault = network.link("a", "b").impair("a", delay)) {
         for (int i = 0; i < count; i++) {
           sender.send(ByteBuffer.wrap(datagram(i)), receiver.getLocalAddress());
@@ -192,6 +180,26 @@ class UserspaceImpairmentTest {
     return delivered;
   }
 
+  /**
+   * One datagram through first, so that neighbour discovery is done before a count starts and no
+   * counted datagram waits in the kernel for it (sent again if the first is lost while the link
+   * settles after an earlier fault).
+   */
+  private static void oneThrough(DatagramChannel sender, DatagramChannel receiver)
+      throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      sender.send(ByteBuffer.allocate(4).putInt(-1).flip(), receiver.getLocalAddress());
+      try {
+        receiver.socket().receive(new DatagramPacket(new byte[4], 4));
+        return;
+      } catch (SocketTimeoutException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   static List<Integer> receivedSequence(Network network, Impairment impairment, int count)
       throws Exception {
     NetNs a = network.namespace("a");
@@ -202,19 +210,7 @@ class UserspaceImpairmentTest {
         DatagramChannel sender = a.openDatagramChannel(null)) {
       receiver.socket().setReceiveBufferSize(4 << 20);
       receiver.socket().setSoTimeout(1_000);
-      // One datagram through first, so that neighbour discovery is done before the count starts
-      // (sent again if the first is lost while the link settles after an earlier fault).
-      for (int attempt = 1; ; attempt++) {
-        sender.send(ByteBuffer.allocate(4).putInt(-1).flip(), receiver.getLocalAddress());
-        try {
-          receiver.socket().receive(new DatagramPacket(new byte[4], 4));
-          break;
-        } catch (SocketTimeoutException e) {
-          if (attempt == 5) {
-            throw e;
-          }
-        }
-      }
+      oneThrough(sender, receiver);
       try (Fault fault = network.link("a", "b").impair("a", impairment)) {
         for (int i = 0; i < count; i++) {
           sender.send(ByteBuffer.allocate(4).putInt(i).flip(), receiver.getLocalAddress());
