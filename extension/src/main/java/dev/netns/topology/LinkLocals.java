@@ -19,7 +19,18 @@ final class LinkLocals {
 
   private static final Cidr PREFIX = Cidr.parse("fe80::/64");
 
+  /** The least MTU a link carries IPv6 at (the kernel's IPV6_MIN_MTU); below it, none. */
+  static final int IPV6_MIN_MTU = 1280;
+
   private long next = 1;
+
+  /**
+   * Whether a link of MTU {@code mtu} (0: the kernel's default) carries IPv6, so can take a
+   * link-local address: the kernel takes IPv6 off a link below {@link #IPV6_MIN_MTU}.
+   */
+  static boolean carriesIpv6(int mtu) {
+    return mtu == 0 || mtu >= IPV6_MIN_MTU;
+  }
 
   /** The next interface's link-local address. */
   Cidr next() {

@@ -312,7 +312,9 @@ public final class RunningTopology implements AutoCloseable {
         if (link.mtu() > 0) {
           batch.setMtu(name, index, link.mtu());
         }
-        if (linkLocals != null && !Topology.HOST.equals(side)) {
+        if (linkLocals != null
+            && !Topology.HOST.equals(side)
+            && LinkLocals.carriesIpv6(link.mtu())) {
           batch.addAddress(name, index, linkLocals.next());
         }
         for (Cidr address : link.addressesIn(side)) {

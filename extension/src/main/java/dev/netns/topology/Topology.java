@@ -364,6 +364,23 @@ public final class Topology {
             addresses(veth.origin(), "bAddress", veth.bAddresses(), addressOwners, problems);
         if (veth.mtu() != 0 && (veth.mtu() < 68 || veth.mtu() > 65535)) {
           problems.add(veth.origin() + ": mtu " + veth.mtu() + " is outside 68..65535");
+        } else if (!LinkLocals.carriesIpv6(veth.mtu())) {
+          List<Cidr> both = new ArrayList<>(aAddresses);
+          both.addAll(bAddresses);
+          for (Cidr address : both) {
+            if (address.isIpv6()) {
+              problems.add(
+                  veth.origin()
+                      + ": mtu "
+                      + veth.mtu()
+                      + " is below "
+                      + LinkLocals.IPV6_MIN_MTU
+                      + ", the least MTU IPv6 works at, so the link cannot carry "
+                      + address
+                      + "; raise the mtu or declare IPv4 addresses only");
+              break;
+            }
+          }
         }
         boolean unaddressed = aAddresses.isEmpty() && bAddresses.isEmpty();
         if (unaddressed && !veth.a().equals(HOST) && !veth.b().equals(HOST)) {

@@ -94,6 +94,34 @@ class QuietLinksTest {
     }
   }
 
+  @Test
+  void aLinkTooNarrowForIpv6GetsNoLinkLocalAddressAndTheNetworkStillStarts() throws Exception {
+    Requirements.requireNamespaces();
+    // IPv6 needs an MTU of 1280 or more: below it the kernel takes IPv6 off the link, so no
+    // link-local address can go there, as none would have been generated there either.
+    Topology topology =
+        Topology.builder()
+            .host("a")
+            .host("b")
+            .host("c")
+            .veth("a", List.of("fd00:143:7::1/64"), "b", List.of("fd00:143:7::2/64"))
+            .veth(
+                new VethDeclaration(
+                    "b",
+                    "narrow",
+                    List.of("10.143.7.1/24"),
+                    "c",
+                    "narrow",
+                    List.of("10.143.7.2/24"),
+                    1000,
+                    "veth(\"b\", \"c\", mtu 1000)"))
+            .build();
+    try (RunningTopology network = topology.start()) {
+      assertThat(familiesOn(network.namespace("c"), "narrow")).containsExactly("10.143.7.2");
+      assertThat(familiesOn(network.namespace("b"), "narrow")).containsExactly("10.143.7.1");
+    }
+  }
+
   private static List<String> linkLocalsOn(NetworkNamespace ns, String link) {
     return familiesOn(ns, link).stream().filter(address -> address.startsWith("fe80:")).toList();
   }

@@ -19,6 +19,28 @@ class TopologyValidationTest {
   }
 
   @Test
+  void ipv6OnALinkTooNarrowForIt() {
+    assertThat(
+            problems(
+                Topology.builder()
+                    .host("a")
+                    .host("b")
+                    .veth(
+                        new VethDeclaration(
+                            "a",
+                            "",
+                            List.of("10.9.0.1/24", "fd00:9::1/64"),
+                            "b",
+                            "",
+                            List.of("10.9.0.2/24"),
+                            1000,
+                            "veth(a, b)"))))
+        .containsExactly(
+            "veth(a, b): mtu 1000 is below 1280, the least MTU IPv6 works at, so the link cannot"
+                + " carry fd00:9::1/64; raise the mtu or declare IPv4 addresses only");
+  }
+
+  @Test
   void overlappingSubnets() {
     assertThat(
             problems(
