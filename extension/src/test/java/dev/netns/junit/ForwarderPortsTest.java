@@ -55,8 +55,7 @@ class ForwarderPortsTest {
           DatagramChannel sender = a.openDatagramChannel(null)) {
         receiver.socket().setSoTimeout(2_000);
         // Neighbour discovery before the fault, so that it holds none of the stream back.
-        sender.send(ByteBuffer.allocate(4).putInt(-1).flip(), receiver.getLocalAddress());
-        receiver.socket().receive(new DatagramPacket(new byte[4], 4));
+        UserspaceImpairmentTest.oneThrough(sender, receiver);
         Impairment delay =
             Impairment.none().withDelay(Duration.ofMillis(2)).withPath(Impairment.Path.USERSPACE);
         try (Fault fault = network.link("fpa", "fpb").impair("fpa", delay)) {

@@ -185,8 +185,7 @@ class UserspaceImpairmentTest {
    * counted datagram waits in the kernel for it (sent again if the first is lost while the link
    * settles after an earlier fault).
    */
-  private static void oneThrough(DatagramChannel sender, DatagramChannel receiver)
-      throws Exception {
+  static void oneThrough(DatagramChannel sender, DatagramChannel receiver) throws Exception {
     for (int attempt = 1; ; attempt++) {
       sender.send(ByteBuffer.allocate(4).putInt(-1).flip(), receiver.getLocalAddress());
       try {
