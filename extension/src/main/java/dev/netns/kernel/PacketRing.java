@@ -141,29 +141,24 @@ public final class PacketRing implements FramePort {
    */
   @Override
   public byte[] receive() {
-    receiving.lock();
-    try {
-      return receiveLocked(true, false);
-    } finally {
-      receiving.unlock();
-    }
+    return receiveHoldingLock(true, false);
   }
 
   @Override
   public byte[] receiveNow() {
-    receiving.lock();
-    try {
-      return receiveLocked(false, false);
-    } finally {
-      receiving.unlock();
-    }
+    return receiveHoldingLock(false, false);
   }
 
   @Override
   public byte[] lendNow() {
+    return receiveHoldingLock(false, true);
+  }
+
+  /** {@link #receiveLocked} under the lock that keeps a close from unmapping the ring meanwhile. */
+  private byte[] receiveHoldingLock(boolean wait, boolean lend) {
     receiving.lock();
     try {
-      return receiveLocked(false, true);
+      return receiveLocked(wait, lend);
     } finally {
       receiving.unlock();
     }
